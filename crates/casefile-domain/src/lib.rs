@@ -1,0 +1,14 @@
+//! casefile's domain: types, validation rules and decisions.
+//!
+//! Architecture invariant: nothing in this crate does IO or reads the clock.
+//! Functions take the state and `now` and return the outcome; callers persist it.
+
+pub mod authz;
+pub mod division;
+pub mod invalid;
+pub mod user;
+
+pub use invalid::Invalid;
+
+/// Every instant casefile stores or compares, always UTC.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -1,0 +1,73 @@
+//! The storage layer's one error type.
+
+/// What can go wrong in storage, in terms callers can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or reference rule refused the write; `constraint` names it.
+    #[error("conflict on {constraint}")]
+    Conflict { constraint: String },
+    /// The row changed since it was read.
+    #[error("version mismatch: stored version is {current}")]
+    VersionMismatch { current: i64 },
+    /// The database cannot be reached or is out of resources; worth retrying.
+    #[error("storage unavailable")]
+    Unavailable(#[source] sqlx::Error),
+    /// A stored value could not be read back (corruption or a bug).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// The database URL is not one casefile can use.
+    #[error("{0}")]
+    InvalidUrl(String),
+    #[error("database error")]
+    Database(#[source] sqlx::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::RowNotFound => Error::NotFound,
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => Error::Unavailable(err),
+            sqlx::Error::Database(ref db) => {
+                use sqlx::error::ErrorKind;
+                match db.kind() {
+                    ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation => Error::Conflict {
+                        constraint: db.constraint().map(str::to_owned).unwrap_or_else(|| sqlite_constraint(db.message())),
+                    },
+                    _ if is_resource_exhausted(db.code().as_deref()) => Error::Unavailable(err),
+                    _ => Error::Database(err),
+                }
+            }
+            other => Error::Database(other),
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        Error::Corrupt(err.to_string())
+    }
+}
+
+/// SQLite names the columns, not the constraint: "UNIQUE constraint failed: users.email".
+fn sqlite_constraint(message: &str) -> String {
+    message.split_once(": ").map(|(_, cols)| cols.to_owned()).unwrap_or_else(|| message.to_owned())
+}
+
+/// SQLITE_BUSY (5), SQLITE_LOCKED (6), SQLITE_FULL (13), SQLITE_IOERR (10); PostgreSQL
+/// classes 53 (insufficient resources), 57P (shutdown) and 08 (connection).
+fn is_resource_exhausted(code: Option<&str>) -> bool {
+    match code {
+        Some(c) => {
+            matches!(c, "5" | "6" | "10" | "13" | "517" | "261")
+                || c.starts_with("53")
+                || c.starts_with("57P")
+                || c.starts_with("08")
+                || (c.len() > 2 && c.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 13)))
+        }
+        None => false,
+    }
+}

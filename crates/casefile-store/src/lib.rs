@@ -1,0 +1,75 @@
+//! casefile's storage: the [`Store`] trait and its SQL implementation for SQLite and PostgreSQL.
+//!
+//! Architecture invariant: this is the only crate that knows SQL. Database facts are
+//! translated here (row not found → [`Error::NotFound`], unique or foreign-key violation →
+//! [`Error::Conflict`], stale version → [`Error::VersionMismatch`]); callers never see `sqlx`.
+//!
+//! Architecture invariant: every mutation is one transaction that writes the entity row
+//! (checking its `version`), its event row and any outbox rows, all or nothing.
+
+mod error;
+mod sql;
+mod types;
+
+pub use error::{Error, Result};
+pub use sql::{Backend, SqlStore, connect};
+pub use types::*;
+
+use async_trait::async_trait;
+use casefile_domain::Timestamp;
+use casefile_domain::authz::Grant;
+use casefile_domain::user::User;
+
+/// Everything casefile persists. Implemented once over SQL for both backends
+/// (see `sql/`), exercised by one conformance suite on both.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Reachable, and every migration this build knows is applied.
+    async fn health(&self) -> Result<Health>;
+
+    // divisions
+    /// Returns the home division, creating `candidate` as the home division if there is none.
+    async fn ensure_home_division(&self, candidate: &Division, change: &Change) -> Result<Division>;
+    async fn home_division(&self) -> Result<Division>;
+    async fn get_division(&self, id: &str) -> Result<Division>;
+    async fn list_divisions(&self, filter: &DivisionFilter, page: Page) -> Result<Listing<Division>>;
+    async fn count_division_objects(&self, id: &str) -> Result<Vec<(String, i64)>>;
+    async fn create_division(&self, division: &Division, change: &Change) -> Result<()>;
+    async fn update_division(&self, division: &Division, expected_version: i64, change: &Change) -> Result<()>;
+    /// Refuses with [`Error::Conflict`] while objects still belong to the division.
+    async fn delete_division(&self, id: &str, change: &Change) -> Result<()>;
+
+    // users
+    async fn create_user(&self, user: &NewUserRecord<'_>, change: &Change) -> Result<()>;
+    async fn get_user(&self, id: &str) -> Result<User>;
+    /// The user with this (lowercased) email and their password hash, for sign-in.
+    async fn find_user_login(&self, email: &str) -> Result<Option<(User, Option<String>)>>;
+    async fn list_users(&self, filter: &UserFilter, page: Page) -> Result<Listing<User>>;
+    /// Writes `user` if the stored version is `expected_version`; replaces the user's
+    /// grants in the same transaction when `grants` is given.
+    async fn update_user(
+        &self,
+        user: &User,
+        expected_version: i64,
+        grants: Option<&[Grant]>,
+        change: &Change,
+    ) -> Result<()>;
+    async fn set_user_password(&self, user: &User, expected_version: i64, hash: &str, change: &Change) -> Result<()>;
+
+    // authorization
+    async fn grants(&self, subject_id: &str) -> Result<Vec<Grant>>;
+
+    // OAuth clients and tokens
+    /// Creates the client, or replaces its name, secret and grants when it exists.
+    async fn upsert_client(&self, client: &OAuthClient, grants: &[Grant], change: &Change) -> Result<()>;
+    async fn get_client(&self, id: &str) -> Result<OAuthClient>;
+    async fn insert_token(&self, token: &TokenRecord) -> Result<()>;
+    async fn get_token(&self, token_hash: &str) -> Result<TokenRecord>;
+    async fn delete_expired_tokens(&self, now: Timestamp) -> Result<u64>;
+
+    // audit
+    async fn events(&self, entity_type: &str, entity_id: &str) -> Result<Vec<Event>>;
+    async fn outbox_len(&self) -> Result<i64>;
+}

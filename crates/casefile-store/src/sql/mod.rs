@@ -1,0 +1,329 @@
+//! The SQL implementation of [`Store`](crate::Store), one code path for SQLite and PostgreSQL.
+//!
+//! Queries are written once with `$N` placeholders, which both backends accept, and run
+//! through sqlx's `Any` driver; the few dialect differences are switched on [`Backend`].
+//! SQLite gets a single-connection writer pool (SQLite admits one writer at a time; queueing
+//! in the pool is cheaper than spinning on `SQLITE_BUSY`) and a pool of readers; PostgreSQL
+//! uses one pool and relies on row locks and conditional updates.
+
+mod audit;
+mod auth;
+mod divisions;
+mod migrate;
+mod rows;
+mod users;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use casefile_domain::Timestamp;
+use casefile_domain::authz::{DivisionScope, Divisions, Grant};
+use casefile_domain::user::User;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, AnyPool, Executor};
+use std::str::FromStr;
+
+use crate::{
+    Change, Division, DivisionFilter, Error, Event, Health, Listing, NewUserRecord, OAuthClient, Page, Result,
+    Store, TokenRecord, UserFilter,
+};
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Backend> {
+        let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or("");
+        match scheme {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            _ => Err(Error::InvalidUrl(format!(
+                "database URL must start with sqlite:// or postgres://, got {:?}",
+                redact(url)
+            ))),
+        }
+    }
+}
+
+/// Drops any password from a URL before it is shown.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(start), Some(at)) if at > start => {
+            let userinfo = &url[start + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}://{}:***@{}", &url[..start], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// How to size the pools.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSizes {
+    pub readers: u32,
+    pub postgres: u32,
+}
+
+impl Default for PoolSizes {
+    fn default() -> Self {
+        Self { readers: 8, postgres: 16 }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    backend: Backend,
+    writer: AnyPool,
+    reader: AnyPool,
+}
+
+/// Opens (creating an SQLite file if missing) and migrates the database at `url`.
+pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::from_url(url)?;
+    let store = match backend {
+        Backend::Sqlite => {
+            let url = sqlite_url(url);
+            let options = AnyConnectOptions::from_str(&url).map_err(|e| Error::InvalidUrl(e.to_string()))?;
+            let writer = sqlite_pool(1).connect_with(options.clone()).await.map_err(Error::from)?;
+            let reader = sqlite_pool(sizes.readers).connect_with(options).await.map_err(Error::from)?;
+            SqlStore { backend, writer, reader }
+        }
+        Backend::Postgres => {
+            let options = AnyConnectOptions::from_str(url).map_err(|e| Error::InvalidUrl(e.to_string()))?;
+            let pool = AnyPoolOptions::new()
+                .max_connections(sizes.postgres)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(Error::from)?;
+            SqlStore { backend, writer: pool.clone(), reader: pool }
+        }
+    };
+    migrate::run(&store.writer, backend).await?;
+    Ok(store)
+}
+
+/// `sqlite://file.db` → `sqlite://file.db?mode=rwc` so a missing file is created.
+fn sqlite_url(url: &str) -> String {
+    if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") }
+}
+
+fn sqlite_pool(max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                for pragma in [
+                    "PRAGMA journal_mode = WAL",
+                    "PRAGMA synchronous = FULL",
+                    "PRAGMA foreign_keys = ON",
+                    "PRAGMA busy_timeout = 5000",
+                ] {
+                    conn.execute(pragma).await?;
+                }
+                Ok(())
+            })
+        })
+}
+
+/// `$1, $2, …` placeholders starting after `first - 1` already-bound parameters.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The SQL condition restricting rows to visible divisions, and its parameters.
+/// Returns `None` when nothing is visible (the query can be skipped).
+fn division_condition(column: &str, visible: &Divisions, first: usize) -> Option<(String, Vec<String>)> {
+    match visible {
+        Divisions::All => Some(("1 = 1".to_owned(), Vec::new())),
+        Divisions::Only(ids) if ids.is_empty() => None,
+        Divisions::Only(ids) => Some((format!("{column} IN ({})", placeholders(first, ids.len())), ids.clone())),
+    }
+}
+
+fn scope_of(division: &str) -> DivisionScope {
+    DivisionScope::parse(division)
+}
+
+async fn replace_grants(conn: &mut AnyConnection, subject_id: &str, grants: &[Grant]) -> Result<()> {
+    sqlx::query("DELETE FROM grants WHERE subject_id = $1").bind(subject_id).execute(&mut *conn).await?;
+    for grant in grants {
+        sqlx::query("INSERT INTO grants (subject_id, role, division) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(subject_id)
+            .bind(grant.role.id())
+            .bind(grant.scope.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// After a conditional update touched no row: was it missing, or stale?
+async fn missing_or_stale(conn: &mut AnyConnection, table: &str, id: &str) -> Error {
+    let sql = format!("SELECT version FROM {table} WHERE id = $1");
+    match sqlx::query_scalar::<_, i64>(&sql).bind(id).fetch_optional(&mut *conn).await {
+        Ok(Some(current)) => Error::VersionMismatch { current },
+        Ok(None) => Error::NotFound,
+        Err(e) => e.into(),
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn health(&self) -> Result<Health> {
+        migrate::health(&self.reader, self.backend).await
+    }
+
+    async fn ensure_home_division(&self, candidate: &Division, change: &Change) -> Result<Division> {
+        if let Ok(home) = divisions::home(&self.writer).await {
+            return Ok(home);
+        }
+        let mut tx = self.writer.begin().await?;
+        let created = match divisions::insert(&mut tx, candidate).await {
+            Ok(()) => audit::record(&mut tx, change).await.and(Ok(true)),
+            Err(Error::Conflict { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }?;
+        if created {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        divisions::home(&self.writer).await
+    }
+
+    async fn home_division(&self) -> Result<Division> {
+        divisions::home(&self.reader).await
+    }
+
+    async fn get_division(&self, id: &str) -> Result<Division> {
+        divisions::get(&self.reader, id).await
+    }
+
+    async fn list_divisions(&self, filter: &DivisionFilter, page: Page) -> Result<Listing<Division>> {
+        divisions::list(&self.reader, filter, page).await
+    }
+
+    async fn count_division_objects(&self, id: &str) -> Result<Vec<(String, i64)>> {
+        divisions::object_counts(&self.reader, id).await
+    }
+
+    async fn create_division(&self, division: &Division, change: &Change) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        divisions::insert(&mut tx, division).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_division(&self, division: &Division, expected_version: i64, change: &Change) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        divisions::update(&mut tx, division, expected_version).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_division(&self, id: &str, change: &Change) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        divisions::delete(&mut tx, id).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_user(&self, record: &NewUserRecord<'_>, change: &Change) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        users::insert(&mut tx, record.user, record.password_hash).await?;
+        replace_grants(&mut tx, &record.user.id, record.grants).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_user(&self, id: &str) -> Result<User> {
+        users::get(&self.reader, id).await
+    }
+
+    async fn find_user_login(&self, email: &str) -> Result<Option<(User, Option<String>)>> {
+        users::find_login(&self.reader, email).await
+    }
+
+    async fn list_users(&self, filter: &UserFilter, page: Page) -> Result<Listing<User>> {
+        users::list(&self.reader, filter, page).await
+    }
+
+    async fn update_user(
+        &self,
+        user: &User,
+        expected_version: i64,
+        grants: Option<&[Grant]>,
+        change: &Change,
+    ) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        users::update(&mut tx, user, expected_version).await?;
+        if let Some(grants) = grants {
+            replace_grants(&mut tx, &user.id, grants).await?;
+        }
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_user_password(&self, user: &User, expected_version: i64, hash: &str, change: &Change) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        users::update(&mut tx, user, expected_version).await?;
+        users::set_password(&mut tx, &user.id, hash).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn grants(&self, subject_id: &str) -> Result<Vec<Grant>> {
+        auth::grants(&self.reader, subject_id).await
+    }
+
+    async fn upsert_client(&self, client: &OAuthClient, grants: &[Grant], change: &Change) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        auth::upsert_client(&mut tx, client).await?;
+        replace_grants(&mut tx, &client.id, grants).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_client(&self, id: &str) -> Result<OAuthClient> {
+        auth::get_client(&self.reader, id).await
+    }
+
+    async fn insert_token(&self, token: &TokenRecord) -> Result<()> {
+        auth::insert_token(&self.writer, token).await
+    }
+
+    async fn get_token(&self, token_hash: &str) -> Result<TokenRecord> {
+        auth::get_token(&self.reader, token_hash).await
+    }
+
+    async fn delete_expired_tokens(&self, now: Timestamp) -> Result<u64> {
+        auth::delete_expired_tokens(&self.writer, now).await
+    }
+
+    async fn events(&self, entity_type: &str, entity_id: &str) -> Result<Vec<Event>> {
+        audit::events(&self.reader, entity_type, entity_id).await
+    }
+
+    async fn outbox_len(&self) -> Result<i64> {
+        audit::outbox_len(&self.reader).await
+    }
+}

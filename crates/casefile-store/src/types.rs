@@ -1,0 +1,139 @@
+//! Records the store reads and writes that are not domain types of their own.
+
+use casefile_domain::Timestamp;
+use casefile_domain::authz::{Divisions, Grant};
+use casefile_domain::user::{State, User};
+
+/// Result of a health check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Health {
+    pub applied_migrations: i64,
+    pub known_migrations: i64,
+}
+
+impl Health {
+    pub fn is_ready(&self) -> bool {
+        self.applied_migrations == self.known_migrations
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Division {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub home: bool,
+    pub version: i64,
+    pub date_created: Timestamp,
+    pub date_modified: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct DivisionFilter {
+    pub visible: Divisions,
+    pub ids: Option<Vec<String>>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserFilter {
+    pub visible: Divisions,
+    pub ids: Option<Vec<String>>,
+    pub state: Option<State>,
+    pub descending: bool,
+}
+
+/// 1-based page number and page size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub number: i64,
+    pub size: i64,
+}
+
+impl Page {
+    pub fn offset(&self) -> i64 {
+        (self.number - 1).max(0) * self.size
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Listing<T> {
+    pub entities: Vec<T>,
+    pub total: i64,
+}
+
+/// A user to create, with the secret and grants that are stored beside it.
+#[derive(Debug, Clone)]
+pub struct NewUserRecord<'a> {
+    pub user: &'a User,
+    pub password_hash: Option<&'a str>,
+    pub grants: &'a [Grant],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthClient {
+    pub id: String,
+    pub name: String,
+    pub secret_hash: String,
+    pub version: i64,
+    pub date_created: Timestamp,
+    pub date_modified: Timestamp,
+}
+
+/// An issued access token, stored by the hash of its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    pub token_hash: String,
+    pub client_id: String,
+    pub user_id: Option<String>,
+    pub issued_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// The audit record of one mutation: written in the mutation's transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub entity_type: &'static str,
+    pub entity_id: String,
+    /// The entity's version after the change (gap-free per entity).
+    pub version: i64,
+    pub kind: &'static str,
+    pub actor_id: Option<String>,
+    pub at: Timestamp,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// A message to deliver after the mutation commits (never before, never if it rolls back).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewOutbox {
+    pub topic: String,
+    pub payload: serde_json::Value,
+    pub available_at: Timestamp,
+}
+
+/// What a mutation records besides the entity itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub event: NewEvent,
+    pub outbox: Vec<NewOutbox>,
+}
+
+impl Change {
+    pub fn event(event: NewEvent) -> Self {
+        Self { event, outbox: Vec::new() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub seq: i64,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub version: i64,
+    pub kind: String,
+    pub actor_id: Option<String>,
+    pub at: Timestamp,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
