@@ -12,7 +12,7 @@ mod sql;
 mod types;
 
 pub use error::{Error, Result};
-pub use sql::{Backend, SqlStore, connect};
+pub use sql::{Backend, PoolSizes, SqlStore, connect, redact as sql_redact};
 pub use types::*;
 
 use async_trait::async_trait;

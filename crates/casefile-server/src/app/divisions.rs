@@ -1,0 +1,140 @@
+//! Division use cases.
+
+use casefile_domain::authz::{Permission, Principal};
+use casefile_domain::division::DivisionFields;
+use casefile_store::{Division, DivisionFilter, Error as StoreError, Listing, Page};
+use serde_json::{Value, json};
+
+use super::{App, change, new_id};
+use crate::error::{ApiError, ApiResult};
+
+const ENTITY: &str = "division";
+
+fn snapshot(d: &Division) -> Value {
+    json!({"id": d.id, "name": d.name, "description": d.description, "homeDivision": d.home, "version": d.version})
+}
+
+fn name_taken(err: StoreError) -> ApiError {
+    match err {
+        StoreError::Conflict { constraint } if constraint.contains("name") => {
+            ApiError::bad_request("name", "a division with this name already exists")
+        }
+        other => other.into(),
+    }
+}
+
+pub async fn get(app: &App, caller: &Principal, id: &str) -> ApiResult<Division> {
+    if !caller.can(Permission::DivisionView, id) {
+        return Err(ApiError::not_found("division"));
+    }
+    match app.store.get_division(id).await {
+        Err(StoreError::NotFound) => Err(ApiError::not_found("division")),
+        other => Ok(other?),
+    }
+}
+
+pub async fn home(app: &App) -> ApiResult<Division> {
+    Ok(app.store.home_division().await?)
+}
+
+pub async fn list(
+    app: &App,
+    caller: &Principal,
+    ids: Option<Vec<String>>,
+    name: Option<String>,
+    page: Page,
+) -> ApiResult<Listing<Division>> {
+    let filter = DivisionFilter { visible: caller.divisions_with(Permission::DivisionView), ids, name };
+    Ok(app.store.list_divisions(&filter, page).await?)
+}
+
+/// Creating a division is an organisation-wide act: it needs the permission in every division.
+pub async fn create(app: &App, caller: &Principal, fields: DivisionFields) -> ApiResult<Division> {
+    if caller.divisions_with(Permission::DivisionAdd) != casefile_domain::authz::Divisions::All {
+        return Err(ApiError::forbidden(Permission::DivisionAdd));
+    }
+    let now = app.clock.now();
+    let division = Division {
+        id: new_id(),
+        name: fields.name,
+        description: fields.description,
+        home: false,
+        version: 1,
+        date_created: now,
+        date_modified: now,
+    };
+    let change = change(ENTITY, &division.id, 1, "division.created", Some(&caller.subject_id), now, None, Some(snapshot(&division)));
+    app.store.create_division(&division, &change).await.map_err(name_taken)?;
+    Ok(division)
+}
+
+pub async fn update(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    name: Option<String>,
+    description: Option<Option<String>>,
+) -> ApiResult<Division> {
+    let current = get(app, caller, id).await?;
+    caller
+        .check(Permission::DivisionView, Permission::DivisionEdit, id)
+        .map_err(|r| ApiError::from_refusal(r, "division"))?;
+    let name = name.unwrap_or_else(|| current.name.clone());
+    let description = description.unwrap_or_else(|| current.description.clone());
+    let fields = DivisionFields::parse(&name, description.as_deref())?;
+    let now = app.clock.now();
+    let next = Division {
+        name: fields.name,
+        description: fields.description,
+        version: current.version + 1,
+        date_modified: now,
+        ..current.clone()
+    };
+    let change = change(
+        ENTITY,
+        id,
+        next.version,
+        "division.updated",
+        Some(&caller.subject_id),
+        now,
+        Some(snapshot(&current)),
+        Some(snapshot(&next)),
+    );
+    app.store.update_division(&next, current.version, &change).await.map_err(name_taken)?;
+    Ok(next)
+}
+
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+    let current = get(app, caller, id).await?;
+    caller
+        .check(Permission::DivisionView, Permission::DivisionDelete, id)
+        .map_err(|r| ApiError::from_refusal(r, "division"))?;
+    if current.home {
+        return Err(ApiError::bad_request("divisionId", "the home division cannot be deleted"));
+    }
+    let now = app.clock.now();
+    let change = change(
+        ENTITY,
+        id,
+        current.version + 1,
+        "division.deleted",
+        Some(&caller.subject_id),
+        now,
+        Some(snapshot(&current)),
+        None,
+    );
+    match app.store.delete_division(id, &change).await {
+        Err(StoreError::Conflict { .. }) => {
+            Err(ApiError::conflict("the division still holds objects; move or delete them first"))
+        }
+        Err(StoreError::NotFound) => Err(ApiError::not_found("division")),
+        other => {
+            app.sessions.invalidate();
+            Ok(other?)
+        }
+    }
+}
+
+pub async fn object_counts(app: &App, id: &str) -> ApiResult<Vec<(String, i64)>> {
+    Ok(app.store.count_division_objects(id).await?)
+}

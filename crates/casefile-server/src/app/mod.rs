@@ -1,0 +1,60 @@
+//! Use cases shared by the API, the web pages and the workers. They take the caller and
+//! validated inputs, check permissions, run domain rules and persist through the store.
+
+pub mod bootstrap;
+pub mod demo;
+pub mod divisions;
+pub mod secrets;
+pub mod sessions;
+pub mod users;
+
+use std::sync::Arc;
+
+use casefile_store::{Change, NewEvent, Store};
+
+use crate::clock::Clock;
+use crate::config::Config;
+
+/// Everything a request or worker needs, cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<Config>,
+    pub sessions: Arc<sessions::Sessions>,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> Self {
+        let sessions = Arc::new(sessions::Sessions::new(config.rate_limit_per_minute));
+        Self { store, clock, config: Arc::new(config), sessions }
+    }
+}
+
+/// A fresh object id.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// The event of one change of one entity, with before/after snapshots.
+pub fn change(
+    entity_type: &'static str,
+    entity_id: &str,
+    version: i64,
+    kind: &'static str,
+    actor_id: Option<&str>,
+    at: casefile_domain::Timestamp,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Change {
+    Change::event(NewEvent {
+        entity_type,
+        entity_id: entity_id.to_owned(),
+        version,
+        kind,
+        actor_id: actor_id.map(str::to_owned),
+        at,
+        before,
+        after,
+    })
+}

@@ -1,0 +1,220 @@
+//! User use cases: create, read, list, change, delete, and their role grants.
+
+use casefile_domain::authz::{DivisionScope, Grant, Permission, Principal, Role, SubjectKind};
+use casefile_domain::user::{self, NewUser, Patch, State, User};
+use casefile_store::{Error as StoreError, Listing, NewUserRecord, Page, UserFilter};
+use serde_json::{Value, json};
+
+use super::{App, change, new_id, secrets};
+use crate::error::{ApiError, ApiResult};
+
+const ENTITY: &str = "user";
+
+pub fn snapshot(u: &User) -> Value {
+    json!({
+        "id": u.id, "name": u.name, "email": u.email, "divisionId": u.division_id, "state": u.state.as_str(),
+        "department": u.department, "title": u.title, "preferredName": u.preferred_name,
+        "managerId": u.manager_id, "addresses": u.addresses, "version": u.version,
+    })
+}
+
+fn grants_snapshot(grants: &[Grant]) -> Value {
+    Value::Array(grants.iter().map(|g| json!({"role": g.role.id(), "division": g.scope.as_str()})).collect())
+}
+
+async fn hash(password: String) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || secrets::hash_password(&password))
+        .await
+        .map_err(|e| ApiError::internal(e.into()))?
+        .map_err(ApiError::internal)
+}
+
+/// The division must exist and be visible to the caller; reported as a bad field otherwise.
+async fn visible_division(app: &App, caller: &Principal, field: &str, id: &str) -> ApiResult<()> {
+    if !caller.can(Permission::DivisionView, id) && !caller.can(Permission::UserView, id) {
+        return Err(ApiError::bad_request(field, format!("division {id:?} was not found")));
+    }
+    match app.store.get_division(id).await {
+        Ok(_) => Ok(()),
+        Err(StoreError::NotFound) => Err(ApiError::bad_request(field, format!("division {id:?} was not found"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create(app: &App, caller: &Principal, new: NewUser, password: Option<String>) -> ApiResult<User> {
+    visible_division(app, caller, "divisionId", &new.division_id).await?;
+    if !caller.can(Permission::UserAdd, &new.division_id) {
+        return Err(ApiError::forbidden(Permission::UserAdd));
+    }
+    let password_hash = match password {
+        Some(p) => {
+            user::check_password("password", &p)?;
+            Some(hash(p).await?)
+        }
+        None => None,
+    };
+    let user = new.into_user(new_id(), app.clock.now());
+    let grants = [Grant { role: Role::Agent, scope: DivisionScope::One(user.division_id.clone()) }];
+    let mut after = snapshot(&user);
+    after["grants"] = grants_snapshot(&grants);
+    let change = change(ENTITY, &user.id, 1, "user.created", Some(&caller.subject_id), user.date_created, None, Some(after));
+    let record = NewUserRecord { user: &user, password_hash: password_hash.as_deref(), grants: &grants };
+    match app.store.create_user(&record, &change).await {
+        Ok(()) => Ok(user),
+        Err(StoreError::Conflict { constraint }) if constraint.contains("email") => {
+            Err(ApiError::bad_request("email", "a user with this email address already exists"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A user visible to the caller, or 404 (never revealing users of other divisions).
+pub async fn get(app: &App, caller: &Principal, id: &str) -> ApiResult<User> {
+    let user = match app.store.get_user(id).await {
+        Ok(u) => u,
+        Err(StoreError::NotFound) => return Err(ApiError::not_found("user")),
+        Err(e) => return Err(e.into()),
+    };
+    let is_self = caller.kind == SubjectKind::User && caller.subject_id == user.id;
+    if !is_self && !caller.can(Permission::UserView, &user.division_id) {
+        return Err(ApiError::not_found("user"));
+    }
+    Ok(user)
+}
+
+pub async fn me(app: &App, caller: &Principal) -> ApiResult<User> {
+    if caller.kind != SubjectKind::User {
+        return Err(ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "user.context.required",
+            "this resource needs a user: client credentials tokens have no user; use the password grant",
+        ));
+    }
+    get(app, caller, &caller.subject_id).await
+}
+
+pub struct ListQuery {
+    pub page: Page,
+    pub ids: Option<Vec<String>>,
+    pub state: Option<State>,
+    pub descending: bool,
+}
+
+pub async fn list(app: &App, caller: &Principal, q: ListQuery) -> ApiResult<Listing<User>> {
+    let filter = UserFilter {
+        visible: caller.divisions_with(Permission::UserView),
+        ids: q.ids,
+        state: q.state,
+        descending: q.descending,
+    };
+    Ok(app.store.list_users(&filter, q.page).await?)
+}
+
+async fn editable(app: &App, caller: &Principal, id: &str, action: Permission) -> ApiResult<User> {
+    let user = get(app, caller, id).await?;
+    caller.check(Permission::UserView, action, &user.division_id).map_err(|r| ApiError::from_refusal(r, "user"))?;
+    Ok(user)
+}
+
+pub async fn update(app: &App, caller: &Principal, id: &str, version: i64, patch: Patch) -> ApiResult<User> {
+    let current = editable(app, caller, id, Permission::UserEdit).await?;
+    if current.version != version {
+        return Err(ApiError::version_mismatch(current.version));
+    }
+    if let Some(Some(manager_id)) = &patch.manager_id {
+        get(app, caller, manager_id).await.map_err(|_| ApiError::bad_request("manager", "manager was not found"))?;
+    }
+    let next = user::apply(&current, patch, app.clock.now())?;
+    let change = change(
+        ENTITY,
+        id,
+        next.version,
+        "user.updated",
+        Some(&caller.subject_id),
+        next.date_modified,
+        Some(snapshot(&current)),
+        Some(snapshot(&next)),
+    );
+    app.store.update_user(&next, current.version, None, &change).await?;
+    app.sessions.invalidate();
+    Ok(next)
+}
+
+/// Genesys deletes users by setting their state to `deleted`; they stay readable.
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+    let current = editable(app, caller, id, Permission::UserDelete).await?;
+    if current.state == State::Deleted {
+        return Err(ApiError::not_found("user"));
+    }
+    let next = user::apply(&current, Patch { state: Some(State::Deleted), ..Patch::default() }, app.clock.now())?;
+    let change = change(
+        ENTITY,
+        id,
+        next.version,
+        "user.deleted",
+        Some(&caller.subject_id),
+        next.date_modified,
+        Some(snapshot(&current)),
+        Some(snapshot(&next)),
+    );
+    app.store.update_user(&next, current.version, None, &change).await?;
+    app.sessions.invalidate();
+    Ok(())
+}
+
+pub async fn grants_of(app: &App, caller: &Principal, id: &str) -> ApiResult<(User, Vec<Grant>)> {
+    let user = get(app, caller, id).await?;
+    let is_self = caller.kind == SubjectKind::User && caller.subject_id == user.id;
+    if !is_self && !caller.can(Permission::GrantView, &user.division_id) {
+        return Err(ApiError::forbidden(Permission::GrantView));
+    }
+    let grants = app.store.grants(id).await?;
+    Ok((user, grants))
+}
+
+/// Replaces a user's grants, bumping the user's version so the change is audited in order.
+pub async fn replace_grants(app: &App, caller: &Principal, id: &str, grants: Vec<Grant>) -> ApiResult<Vec<Grant>> {
+    let user = editable(app, caller, id, Permission::GrantEdit).await?;
+    for grant in &grants {
+        let allowed = match &grant.scope {
+            DivisionScope::All => caller.grants.iter().any(|g| g.scope == DivisionScope::All && g.role.has(Permission::GrantEdit)),
+            DivisionScope::One(division) => caller.can(Permission::GrantEdit, division),
+        };
+        if !allowed {
+            return Err(ApiError::forbidden(Permission::GrantEdit));
+        }
+    }
+    let before = app.store.grants(id).await?;
+    let mut next = user.clone();
+    next.version += 1;
+    next.date_modified = app.clock.now();
+    let change = change(
+        ENTITY,
+        id,
+        next.version,
+        "user.grants_changed",
+        Some(&caller.subject_id),
+        next.date_modified,
+        Some(json!({ "grants": grants_snapshot(&before) })),
+        Some(json!({ "grants": grants_snapshot(&grants) })),
+    );
+    app.store.update_user(&next, user.version, Some(&grants), &change).await?;
+    app.sessions.invalidate();
+    Ok(grants)
+}
+
+/// The user's grants with `grant` added (`add`) or removed.
+pub async fn edit_grant(app: &App, caller: &Principal, id: &str, grant: Grant, add: bool) -> ApiResult<Vec<Grant>> {
+    if let DivisionScope::One(division) = &grant.scope {
+        visible_division(app, caller, "divisionId", division).await?;
+    }
+    let (_, mut grants) = grants_of(app, caller, id).await?;
+    let present = grants.contains(&grant);
+    match (add, present) {
+        (true, false) => grants.push(grant),
+        (false, true) => grants.retain(|g| g != &grant),
+        (true, true) => return Ok(grants),
+        (false, false) => return Err(ApiError::not_found("grant")),
+    }
+    replace_grants(app, caller, id, grants).await
+}
