@@ -10,6 +10,7 @@
 mod error;
 mod sql;
 mod types;
+pub mod testing;
 
 pub use error::{Error, Result};
 pub use sql::{Backend, PoolSizes, SqlStore, connect, redact as sql_redact};

@@ -1,0 +1,280 @@
+//! The storage conformance suite. It runs on SQLite by default and on PostgreSQL when
+//! `CASEFILE_TEST_DATABASE_URL` is set; CI runs it both ways.
+
+use std::sync::Arc;
+
+use casefile_domain::Timestamp;
+use casefile_domain::authz::{DivisionScope, Divisions, Grant, Role};
+use casefile_domain::user::{NewUser, State, User};
+use casefile_store::{
+    Change, Division, DivisionFilter, Error, NewEvent, NewOutbox, NewUserRecord, OAuthClient, Page, PoolSizes,
+    SqlStore, Store, TokenRecord, UserFilter,
+};
+use chrono::TimeZone;
+
+struct Db {
+    store: Arc<SqlStore>,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn db() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let url = casefile_store::testing::fresh_database_url(dir.path()).await;
+    let store = Arc::new(casefile_store::connect(&url, PoolSizes::default()).await.unwrap());
+    Db { store, url, _dir: dir }
+}
+
+fn t0() -> Timestamp {
+    chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
+}
+
+fn event(entity_type: &'static str, id: &str, version: i64) -> Change {
+    Change::event(NewEvent {
+        entity_type,
+        entity_id: id.to_owned(),
+        version,
+        kind: "test",
+        actor_id: None,
+        at: t0(),
+        before: None,
+        after: Some(serde_json::json!({"v": version})),
+    })
+}
+
+async fn home(store: &SqlStore) -> Division {
+    let candidate = Division {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: "Home".into(),
+        description: None,
+        home: true,
+        version: 1,
+        date_created: t0(),
+        date_modified: t0(),
+    };
+    let change = event("division", &candidate.id, 1);
+    store.ensure_home_division(&candidate, &change).await.unwrap()
+}
+
+async fn division(store: &SqlStore, name: &str) -> Division {
+    let d = Division {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: name.into(),
+        description: None,
+        home: false,
+        version: 1,
+        date_created: t0(),
+        date_modified: t0(),
+    };
+    store.create_division(&d, &event("division", &d.id, 1)).await.unwrap();
+    d
+}
+
+fn user(division_id: &str, email: &str) -> User {
+    NewUser::parse(email, email, division_id.to_owned(), None, None, None, vec![])
+        .unwrap()
+        .into_user(uuid::Uuid::new_v4().to_string(), t0())
+}
+
+async fn create_user(store: &SqlStore, u: &User) {
+    let grants = [Grant { role: Role::Agent, scope: DivisionScope::One(u.division_id.clone()) }];
+    let record = NewUserRecord { user: u, password_hash: Some("hash"), grants: &grants };
+    store.create_user(&record, &event("user", &u.id, 1)).await.unwrap();
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_health_reports_them() {
+    let db = db().await;
+    let again = casefile_store::connect(&db.url, PoolSizes::default()).await.unwrap();
+    let health = again.health().await.unwrap();
+    assert!(health.is_ready());
+    assert!(health.applied_migrations >= 1);
+}
+
+#[tokio::test]
+async fn home_division_is_created_once() {
+    let db = db().await;
+    let first = home(&db.store).await;
+    let second = home(&db.store).await;
+    assert_eq!(first.id, second.id);
+    assert!(first.home);
+    assert_eq!(db.store.events("division", &first.id).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn users_round_trip_with_versions_and_events() {
+    let db = db().await;
+    let h = home(&db.store).await;
+    let mut u = user(&h.id, "ada@example.com");
+    u.addresses = vec![casefile_domain::user::Address {
+        address: Some("+44 20 7946 0000".into()),
+        extension: None,
+        media_type: casefile_domain::user::MediaType::Phone,
+        contact_type: casefile_domain::user::ContactType::Work,
+    }];
+    create_user(&db.store, &u).await;
+    assert_eq!(db.store.get_user(&u.id).await.unwrap(), u);
+
+    let mut next = u.clone();
+    next.title = Some("Lead — ünïcode".into());
+    next.version = 2;
+    db.store.update_user(&next, 1, None, &event("user", &u.id, 2)).await.unwrap();
+    assert_eq!(db.store.get_user(&u.id).await.unwrap().title.as_deref(), Some("Lead — ünïcode"));
+
+    let stale = db.store.update_user(&next, 1, None, &event("user", &u.id, 3)).await.unwrap_err();
+    assert!(matches!(stale, Error::VersionMismatch { current: 2 }), "{stale:?}");
+    let missing = user(&h.id, "nobody@example.com");
+    assert!(matches!(db.store.update_user(&missing, 1, None, &event("user", &missing.id, 2)).await, Err(Error::NotFound)));
+
+    let events = db.store.events("user", &u.id).await.unwrap();
+    assert_eq!(events.iter().map(|e| e.version).collect::<Vec<_>>(), vec![1, 2], "no event for the refused change");
+    let (found, hash) = db.store.find_user_login("ADA@example.com").await.unwrap().unwrap();
+    assert_eq!(found.id, u.id);
+    assert_eq!(hash.as_deref(), Some("hash"));
+}
+
+#[tokio::test]
+async fn duplicate_email_is_a_conflict_naming_the_constraint() {
+    let db = db().await;
+    let h = home(&db.store).await;
+    create_user(&db.store, &user(&h.id, "a@example.com")).await;
+    let dup = user(&h.id, "a@example.com");
+    let record = NewUserRecord { user: &dup, password_hash: None, grants: &[] };
+    match db.store.create_user(&record, &event("user", &dup.id, 1)).await {
+        Err(Error::Conflict { constraint }) => assert!(constraint.contains("email"), "{constraint}"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_failing_event_rolls_back_the_entity_and_its_outbox() {
+    let db = db().await;
+    let h = home(&db.store).await;
+    let u = user(&h.id, "b@example.com");
+    create_user(&db.store, &u).await;
+    let mut next = u.clone();
+    next.name = "Changed".into();
+    next.version = 2;
+    // An event whose (entity, version) already exists makes the transaction fail.
+    let mut change = event("user", &u.id, 1);
+    change.outbox.push(NewOutbox { topic: "user.updated".into(), payload: serde_json::json!({}), available_at: t0() });
+    let before = db.store.outbox_len().await.unwrap();
+    assert!(matches!(db.store.update_user(&next, 1, None, &change).await, Err(Error::Conflict { .. })));
+    assert_eq!(db.store.get_user(&u.id).await.unwrap().name, u.name, "entity write rolled back");
+    assert_eq!(db.store.outbox_len().await.unwrap(), before, "outbox write rolled back");
+
+    let mut ok = event("user", &u.id, 2);
+    ok.outbox.push(NewOutbox { topic: "user.updated".into(), payload: serde_json::json!({"id": u.id}), available_at: t0() });
+    db.store.update_user(&next, 1, None, &ok).await.unwrap();
+    assert_eq!(db.store.outbox_len().await.unwrap(), before + 1);
+}
+
+#[tokio::test]
+async fn concurrent_updates_with_one_version_have_one_winner() {
+    let db = db().await;
+    let h = home(&db.store).await;
+    let u = user(&h.id, "race@example.com");
+    create_user(&db.store, &u).await;
+    let mut tasks = Vec::new();
+    for i in 0..32 {
+        let store = db.store.clone();
+        let mut next = u.clone();
+        next.title = Some(format!("writer {i}"));
+        next.version = 2;
+        tasks.push(tokio::spawn(async move { store.update_user(&next, 1, None, &event("user", &next.id, 2)).await }));
+    }
+    let mut wins = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => wins += 1,
+            Err(Error::VersionMismatch { current: 2 }) | Err(Error::Conflict { .. }) => {}
+            Err(e) => panic!("unexpected error {e:?}"),
+        }
+    }
+    assert_eq!(wins, 1);
+    assert_eq!(db.store.events("user", &u.id).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn listing_filters_by_visible_divisions_and_pages() {
+    let db = db().await;
+    let h = home(&db.store).await;
+    let b = division(&db.store, "B").await;
+    for i in 0..5 {
+        create_user(&db.store, &user(&h.id, &format!("h{i}@example.com"))).await;
+    }
+    for i in 0..3 {
+        create_user(&db.store, &user(&b.id, &format!("b{i}@example.com"))).await;
+    }
+    let only_b = UserFilter { visible: Divisions::Only(vec![b.id.clone()]), ids: None, state: Some(State::Active), descending: false };
+    let page = db.store.list_users(&only_b, Page { number: 1, size: 2 }).await.unwrap();
+    assert_eq!(page.total, 3);
+    assert_eq!(page.entities.len(), 2);
+    assert!(page.entities.iter().all(|u| u.division_id == b.id));
+    let second = db.store.list_users(&only_b, Page { number: 2, size: 2 }).await.unwrap();
+    assert_eq!(second.entities.len(), 1);
+
+    let nothing = UserFilter { visible: Divisions::Only(vec![]), ids: None, state: None, descending: false };
+    assert_eq!(db.store.list_users(&nothing, Page { number: 1, size: 10 }).await.unwrap().total, 0);
+    let all = UserFilter { visible: Divisions::All, ids: None, state: None, descending: true };
+    assert_eq!(db.store.list_users(&all, Page { number: 1, size: 100 }).await.unwrap().total, 8);
+
+    let divisions = DivisionFilter { visible: Divisions::All, ids: None, name: Some("b".into()) };
+    let found = db.store.list_divisions(&divisions, Page { number: 1, size: 10 }).await.unwrap();
+    assert_eq!(found.entities.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), vec![b.id.clone()]);
+}
+
+#[tokio::test]
+async fn divisions_holding_users_cannot_be_deleted() {
+    let db = db().await;
+    let h = home(&db.store).await;
+    let b = division(&db.store, "Back office").await;
+    create_user(&db.store, &user(&b.id, "x@example.com")).await;
+    assert!(matches!(db.store.delete_division(&b.id, &event("division", &b.id, 2)).await, Err(Error::Conflict { .. })));
+    let empty = division(&db.store, "Empty").await;
+    db.store.delete_division(&empty.id, &event("division", &empty.id, 2)).await.unwrap();
+    assert!(matches!(db.store.get_division(&empty.id).await, Err(Error::NotFound)));
+    assert!(matches!(db.store.delete_division(&h.id, &event("division", &h.id, 2)).await, Err(Error::NotFound)));
+    let dup = Division { id: "other".into(), name: "BACK OFFICE".into(), ..b.clone() };
+    assert!(matches!(db.store.create_division(&dup, &event("division", "other", 1)).await, Err(Error::Conflict { .. })));
+}
+
+#[tokio::test]
+async fn clients_grants_and_tokens() {
+    let db = db().await;
+    home(&db.store).await;
+    let client = OAuthClient {
+        id: "c1".into(),
+        name: "robot".into(),
+        secret_hash: "h1".into(),
+        version: 1,
+        date_created: t0(),
+        date_modified: t0(),
+    };
+    let grants = vec![Grant { role: Role::Admin, scope: DivisionScope::All }];
+    db.store.upsert_client(&client, &grants, &event("oauth_client", "c1", 1)).await.unwrap();
+    let rotated = OAuthClient { secret_hash: "h2".into(), version: 2, ..client.clone() };
+    db.store.upsert_client(&rotated, &grants, &event("oauth_client", "c1", 2)).await.unwrap();
+    assert_eq!(db.store.get_client("c1").await.unwrap().secret_hash, "h2");
+    assert_eq!(db.store.grants("c1").await.unwrap(), grants);
+
+    let token = TokenRecord {
+        token_hash: "t".into(),
+        client_id: "c1".into(),
+        user_id: None,
+        issued_at: t0(),
+        expires_at: t0() + chrono::Duration::hours(1),
+    };
+    db.store.insert_token(&token).await.unwrap();
+    assert_eq!(db.store.get_token("t").await.unwrap(), token);
+    assert_eq!(db.store.delete_expired_tokens(t0()).await.unwrap(), 0);
+    assert_eq!(db.store.delete_expired_tokens(t0() + chrono::Duration::hours(2)).await.unwrap(), 1);
+    assert!(matches!(db.store.get_token("t").await, Err(Error::NotFound)));
+}
+
+#[tokio::test]
+async fn unknown_url_schemes_are_refused() {
+    let err = casefile_store::connect("mysql://localhost/x", PoolSizes::default()).await.unwrap_err();
+    assert!(err.to_string().contains("sqlite://"), "{err}");
+    assert!(casefile_store::sql_redact("postgres://u:secret@h/db").contains("***"));
+}
