@@ -85,7 +85,9 @@ impl Role {
     }
 
     pub fn parse(id: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.id().eq_ignore_ascii_case(id))
+        Role::ALL
+            .into_iter()
+            .find(|r| r.id().eq_ignore_ascii_case(id))
     }
 
     pub fn permissions(self) -> &'static [Permission] {
@@ -114,7 +116,11 @@ impl DivisionScope {
     pub const ALL_TOKEN: &'static str = "*";
 
     pub fn parse(stored: &str) -> DivisionScope {
-        if stored == Self::ALL_TOKEN { DivisionScope::All } else { DivisionScope::One(stored.to_owned()) }
+        if stored == Self::ALL_TOKEN {
+            DivisionScope::All
+        } else {
+            DivisionScope::One(stored.to_owned())
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -184,7 +190,9 @@ pub enum Refusal {
 
 impl Principal {
     pub fn can(&self, permission: Permission, division_id: &str) -> bool {
-        self.grants.iter().any(|g| g.role.has(permission) && g.scope.covers(division_id))
+        self.grants
+            .iter()
+            .any(|g| g.role.has(permission) && g.scope.covers(division_id))
     }
 
     pub fn divisions_with(&self, permission: Permission) -> Divisions {
@@ -203,7 +211,12 @@ impl Principal {
     }
 
     /// Decides an action on an object of `division_id` whose visibility needs `view`.
-    pub fn check(&self, view: Permission, action: Permission, division_id: &str) -> Result<(), Refusal> {
+    pub fn check(
+        &self,
+        view: Permission,
+        action: Permission,
+        division_id: &str,
+    ) -> Result<(), Refusal> {
         if !self.can(view, division_id) {
             return Err(Refusal::Hidden);
         }
@@ -215,8 +228,11 @@ impl Principal {
 
     /// Every permission the principal holds somewhere, by name, sorted.
     pub fn permission_names(&self) -> Vec<&'static str> {
-        let mut names: Vec<&'static str> =
-            self.grants.iter().flat_map(|g| g.role.permissions().iter().map(|p| p.name())).collect();
+        let mut names: Vec<&'static str> = self
+            .grants
+            .iter()
+            .flat_map(|g| g.role.permissions().iter().map(|p| p.name()))
+            .collect();
         names.sort_unstable();
         names.dedup();
         names
@@ -228,25 +244,42 @@ mod tests {
     use super::*;
 
     fn principal(grants: Vec<Grant>) -> Principal {
-        Principal { subject_id: "u".into(), kind: SubjectKind::User, client_id: "c".into(), grants }
+        Principal {
+            subject_id: "u".into(),
+            kind: SubjectKind::User,
+            client_id: "c".into(),
+            grants,
+        }
     }
 
     #[test]
     fn agent_in_a_sees_a_only() {
-        let p = principal(vec![Grant { role: Role::Agent, scope: DivisionScope::One("a".into()) }]);
+        let p = principal(vec![Grant {
+            role: Role::Agent,
+            scope: DivisionScope::One("a".into()),
+        }]);
         assert!(p.can(Permission::UserView, "a"));
         assert!(!p.can(Permission::UserView, "b"));
-        assert_eq!(p.check(Permission::UserView, Permission::UserEdit, "b"), Err(Refusal::Hidden));
+        assert_eq!(
+            p.check(Permission::UserView, Permission::UserEdit, "b"),
+            Err(Refusal::Hidden)
+        );
         assert_eq!(
             p.check(Permission::UserView, Permission::UserEdit, "a"),
             Err(Refusal::Forbidden(Permission::UserEdit))
         );
-        assert_eq!(p.divisions_with(Permission::UserView), Divisions::Only(vec!["a".into()]));
+        assert_eq!(
+            p.divisions_with(Permission::UserView),
+            Divisions::Only(vec!["a".into()])
+        );
     }
 
     #[test]
     fn admin_everywhere_covers_new_divisions() {
-        let p = principal(vec![Grant { role: Role::Admin, scope: DivisionScope::All }]);
+        let p = principal(vec![Grant {
+            role: Role::Admin,
+            scope: DivisionScope::All,
+        }]);
         assert!(p.can(Permission::DivisionDelete, "created-later"));
         assert_eq!(p.divisions_with(Permission::UserView), Divisions::All);
     }

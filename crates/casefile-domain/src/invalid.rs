@@ -10,15 +10,21 @@ pub struct Invalid {
 
 impl Invalid {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
 /// Checks a text's length in characters (not bytes) against inclusive bounds.
 pub fn text_length(field: &str, value: &str, min: usize, max: usize) -> Result<(), Invalid> {
     let n = value.chars().count();
-    if n < min || n > max {
-        return Err(Invalid::new(field, format!("must be {min} to {max} characters long, got {n}")));
+    if !(min..=max).contains(&n) {
+        return Err(Invalid::new(
+            field,
+            format!("must be {min} to {max} characters long, got {n}"),
+        ));
     }
     Ok(())
 }
@@ -34,7 +40,11 @@ pub fn required_text(field: &str, value: &str, min: usize, max: usize) -> Result
 }
 
 /// Trims an optional text; blank becomes `None`.
-pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, Invalid> {
+pub fn optional_text(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, Invalid> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => {

@@ -37,7 +37,10 @@ impl State {
             "active" => Ok(State::Active),
             "inactive" => Ok(State::Inactive),
             "deleted" => Ok(State::Deleted),
-            other => Err(Invalid::new(field, format!("must be one of active, inactive, deleted; got {other:?}"))),
+            other => Err(Invalid::new(
+                field,
+                format!("must be one of active, inactive, deleted; got {other:?}"),
+            )),
         }
     }
 }
@@ -77,7 +80,10 @@ impl Address {
     pub fn validate(&self, field: &str) -> Result<(), Invalid> {
         match (&self.address, &self.extension) {
             (Some(_), Some(_)) => {
-                return Err(Invalid::new(field, "address and extension are mutually exclusive"));
+                return Err(Invalid::new(
+                    field,
+                    "address and extension are mutually exclusive",
+                ));
             }
             (None, None) => return Err(Invalid::new(format!("{field}.address"), "is required")),
             _ => {}
@@ -142,9 +148,15 @@ impl Patch {
 pub fn apply(current: &User, patch: Patch, now: Timestamp) -> Result<User, Invalid> {
     let mut next = current.clone();
     if let Some(state) = patch.state {
-        let others = Patch { state: None, ..patch };
+        let others = Patch {
+            state: None,
+            ..patch
+        };
         if !others.is_empty() {
-            return Err(Invalid::new("state", "when state is given it must be the only field changed"));
+            return Err(Invalid::new(
+                "state",
+                "when state is given it must be the only field changed",
+            ));
         }
         next.state = state;
     } else {
@@ -162,7 +174,10 @@ pub fn apply(current: &User, patch: Patch, now: Timestamp) -> Result<User, Inval
         }
         if let Some(v) = patch.manager_id {
             if v.as_deref() == Some(current.id.as_str()) {
-                return Err(Invalid::new("manager", "a user cannot be their own manager"));
+                return Err(Invalid::new(
+                    "manager",
+                    "a user cannot be their own manager",
+                ));
             }
             next.manager_id = v;
         }
@@ -171,10 +186,15 @@ pub fn apply(current: &User, patch: Patch, now: Timestamp) -> Result<User, Inval
             let primary_email_changed = addresses.iter().any(|a| {
                 a.contact_type == ContactType::Primary
                     && a.media_type == MediaType::Email
-                    && a.address.as_deref().is_some_and(|e| !e.eq_ignore_ascii_case(&current.email))
+                    && a.address
+                        .as_deref()
+                        .is_some_and(|e| !e.eq_ignore_ascii_case(&current.email))
             });
             if primary_email_changed {
-                return Err(Invalid::new("addresses", "the PRIMARY email address cannot be changed"));
+                return Err(Invalid::new(
+                    "addresses",
+                    "the PRIMARY email address cannot be changed",
+                ));
             }
             next.addresses = addresses;
         }
@@ -186,7 +206,10 @@ pub fn apply(current: &User, patch: Patch, now: Timestamp) -> Result<User, Inval
 
 pub fn validate_addresses(addresses: &[Address]) -> Result<(), Invalid> {
     if addresses.len() > ADDRESSES_MAX {
-        return Err(Invalid::new("addresses", format!("at most {ADDRESSES_MAX} addresses")));
+        return Err(Invalid::new(
+            "addresses",
+            format!("at most {ADDRESSES_MAX} addresses"),
+        ));
     }
     for (i, a) in addresses.iter().enumerate() {
         a.validate(&format!("addresses[{i}]"))?;
@@ -202,7 +225,10 @@ pub fn parse_email(field: &str, value: &str) -> Result<String, Invalid> {
         return Err(Invalid::new(field, "is required"));
     }
     if v.chars().count() > EMAIL_MAX {
-        return Err(Invalid::new(field, format!("must be at most {EMAIL_MAX} characters long")));
+        return Err(Invalid::new(
+            field,
+            format!("must be at most {EMAIL_MAX} characters long"),
+        ));
     }
     let (local, domain) = v.split_once('@').ok_or_else(bad)?;
     let domain_ok = domain.contains('.')
@@ -231,8 +257,11 @@ pub fn parse_phone(field: &str, value: &str) -> Result<String, Invalid> {
 
 pub fn check_password(field: &str, password: &str) -> Result<(), Invalid> {
     let n = password.chars().count();
-    if n < PASSWORD_MIN || n > PASSWORD_MAX {
-        return Err(Invalid::new(field, format!("must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long")));
+    if !(PASSWORD_MIN..=PASSWORD_MAX).contains(&n) {
+        return Err(Invalid::new(
+            field,
+            format!("must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long"),
+        ));
     }
     Ok(())
 }
@@ -301,14 +330,25 @@ mod tests {
     }
 
     fn user() -> User {
-        NewUser::parse("Ada", "Ada@Example.com", "d".into(), None, None, None, vec![])
-            .unwrap()
-            .into_user("u1".into(), now())
+        NewUser::parse(
+            "Ada",
+            "Ada@Example.com",
+            "d".into(),
+            None,
+            None,
+            None,
+            vec![],
+        )
+        .unwrap()
+        .into_user("u1".into(), now())
     }
 
     #[test]
     fn emails_are_lowercased_and_checked() {
-        assert_eq!(parse_email("email", " Ada@Example.COM ").unwrap(), "ada@example.com");
+        assert_eq!(
+            parse_email("email", " Ada@Example.COM ").unwrap(),
+            "ada@example.com"
+        );
         for bad in ["", "ada", "ada@", "@x.y", "a@b", "a b@c.d", "a@.c", "a@c."] {
             assert!(parse_email("email", bad).is_err(), "{bad}");
         }
@@ -317,7 +357,15 @@ mod tests {
     #[test]
     fn patch_bumps_version_and_keeps_untouched_fields() {
         let u = user();
-        let next = apply(&u, Patch { title: Some(Some("Lead".into())), ..Patch::default() }, now()).unwrap();
+        let next = apply(
+            &u,
+            Patch {
+                title: Some(Some("Lead".into())),
+                ..Patch::default()
+            },
+            now(),
+        )
+        .unwrap();
         assert_eq!(next.version, 2);
         assert_eq!(next.title.as_deref(), Some("Lead"));
         assert_eq!(next.name, "Ada");
@@ -325,7 +373,11 @@ mod tests {
 
     #[test]
     fn state_must_be_the_only_change() {
-        let patch = Patch { state: Some(State::Inactive), name: Some("B".into()), ..Patch::default() };
+        let patch = Patch {
+            state: Some(State::Inactive),
+            name: Some("B".into()),
+            ..Patch::default()
+        };
         assert_eq!(apply(&user(), patch, now()).unwrap_err().field, "state");
     }
 
@@ -337,7 +389,15 @@ mod tests {
             media_type: MediaType::Email,
             contact_type: ContactType::Primary,
         }];
-        let err = apply(&user(), Patch { addresses: Some(addresses), ..Patch::default() }, now()).unwrap_err();
+        let err = apply(
+            &user(),
+            Patch {
+                addresses: Some(addresses),
+                ..Patch::default()
+            },
+            now(),
+        )
+        .unwrap_err();
         assert_eq!(err.field, "addresses");
     }
 

@@ -45,7 +45,10 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn new(start: Timestamp) -> Self {
-        Self { millis: Arc::new(AtomicI64::new(start.timestamp_millis())), moved: Arc::new(Notify::new()) }
+        Self {
+            millis: Arc::new(AtomicI64::new(start.timestamp_millis())),
+            moved: Arc::new(Notify::new()),
+        }
     }
 
     pub fn advance(&self, by: Duration) {
@@ -59,11 +62,15 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
         let ms = self.millis.load(Ordering::SeqCst);
-        chrono::Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+        chrono::Utc
+            .timestamp_millis_opt(ms)
+            .single()
+            .unwrap_or_default()
     }
 
     async fn sleep(&self, duration: Duration) {
-        let until = self.now() + chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX);
+        let until =
+            self.now() + chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX);
         loop {
             let moved = self.moved.notified();
             if self.now() >= until {

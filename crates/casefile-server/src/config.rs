@@ -58,14 +58,20 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("listen", &self.listen)
-            .field("database_url", &casefile_store::sql_redact(&self.database_url))
+            .field(
+                "database_url",
+                &casefile_store::sql_redact(&self.database_url),
+            )
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("token_ttl_seconds", &self.token_ttl_seconds)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("postgres_pool_size", &self.postgres_pool_size)
             .field("sqlite_readers", &self.sqlite_readers)
             .field("admin_client_id", &self.admin_client_id)
-            .field("admin_client_secret", &self.admin_client_secret.as_ref().map(|_| "***"))
+            .field(
+                "admin_client_secret",
+                &self.admin_client_secret.as_ref().map(|_| "***"),
+            )
             .field("log_format", &self.log_format)
             .field("public_url", &self.public_url)
             .finish()
@@ -86,7 +92,10 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = file {
             if !path.exists() {
-                return Err(Error::Invalid(format!("config file {} does not exist", path.display())));
+                return Err(Error::Invalid(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
             }
             figment = figment.merge(Toml::file(path));
         }
@@ -97,20 +106,29 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<(), Error> {
-        casefile_store::Backend::from_url(&self.database_url).map_err(|e| Error::Invalid(e.to_string()))?;
+        casefile_store::Backend::from_url(&self.database_url)
+            .map_err(|e| Error::Invalid(e.to_string()))?;
         if self.token_ttl_seconds < 60 {
-            return Err(Error::Invalid("token_ttl_seconds must be at least 60".into()));
+            return Err(Error::Invalid(
+                "token_ttl_seconds must be at least 60".into(),
+            ));
         }
         if self.max_body_bytes < 1024 {
-            return Err(Error::Invalid("max_body_bytes must be at least 1024".into()));
+            return Err(Error::Invalid(
+                "max_body_bytes must be at least 1024".into(),
+            ));
         }
         if self.admin_client_id.is_some() != self.admin_client_secret.is_some() {
-            return Err(Error::Invalid("admin_client_id and admin_client_secret must be set together".into()));
+            return Err(Error::Invalid(
+                "admin_client_id and admin_client_secret must be set together".into(),
+            ));
         }
         if let Some(secret) = &self.admin_client_secret
             && secret.len() < 16
         {
-            return Err(Error::Invalid("admin_client_secret must be at least 16 characters".into()));
+            return Err(Error::Invalid(
+                "admin_client_secret must be at least 16 characters".into(),
+            ));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(Error::Invalid("log_format must be text or json".into()));
@@ -119,7 +137,9 @@ impl Config {
     }
 
     pub fn base_url(&self) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
     }
 }
 
@@ -139,13 +159,25 @@ mod tests {
 
     #[test]
     fn other_schemes_are_refused() {
-        let config = Config { database_url: "mysql://x".into(), ..Config::default() };
-        assert!(config.validate().unwrap_err().to_string().contains("sqlite://"));
+        let config = Config {
+            database_url: "mysql://x".into(),
+            ..Config::default()
+        };
+        assert!(
+            config
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("sqlite://")
+        );
     }
 
     #[test]
     fn debug_hides_the_secret() {
-        let config = Config { admin_client_secret: Some("super-secret-value".into()), ..Config::default() };
+        let config = Config {
+            admin_client_secret: Some("super-secret-value".into()),
+            ..Config::default()
+        };
         assert!(!format!("{config:?}").contains("super-secret-value"));
     }
 }

@@ -55,12 +55,23 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, retry_after: None, cause: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            retry_after: None,
+            cause: None,
+        }
     }
 
     pub fn bad_request(field: impl Into<String>, message: impl Into<String>) -> Self {
         let field = field.into();
-        let mut e = Self::new(StatusCode::BAD_REQUEST, "invalid.value", format!("{field}: {}", message.into()));
+        let mut e = Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid.value",
+            format!("{field}: {}", message.into()),
+        );
         e.field = Some(field);
         e
     }
@@ -70,7 +81,11 @@ impl ApiError {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not.found", format!("the requested {what} was not found"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not.found",
+            format!("the requested {what} was not found"),
+        )
     }
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
@@ -95,7 +110,9 @@ impl ApiError {
         Self::new(
             StatusCode::CONFLICT,
             "version.mismatch",
-            format!("the version supplied does not match the current version {current}; read the object again"),
+            format!(
+                "the version supplied does not match the current version {current}; read the object again"
+            ),
         )
     }
 
@@ -121,7 +138,11 @@ impl ApiError {
     }
 
     pub fn internal(cause: anyhow::Error) -> Self {
-        let mut e = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal.server.error", "an internal error occurred");
+        let mut e = Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal.server.error",
+            "an internal error occurred",
+        );
         e.cause = Some(cause);
         e
     }
@@ -168,7 +189,9 @@ impl From<casefile_store::Error> for ApiError {
         match err {
             E::NotFound => ApiError::not_found("object"),
             E::VersionMismatch { current } => ApiError::version_mismatch(current),
-            E::Conflict { constraint } => ApiError::conflict(format!("the change conflicts with existing data ({constraint})")),
+            E::Conflict { constraint } => ApiError::conflict(format!(
+                "the change conflicts with existing data ({constraint})"
+            )),
             E::Unavailable(_) => ApiError::unavailable(err.into()),
             other => ApiError::internal(other.into()),
         }
@@ -178,7 +201,11 @@ impl From<casefile_store::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if self.status.is_server_error() {
-            let cause = self.cause.as_ref().map(|c| format!("{c:#}")).unwrap_or_default();
+            let cause = self
+                .cause
+                .as_ref()
+                .map(|c| format!("{c:#}"))
+                .unwrap_or_default();
             tracing::error!(status = self.status.as_u16(), code = self.code, cause = %cause, "request failed");
         }
         let mut response = (self.status, axum::Json(self.body())).into_response();

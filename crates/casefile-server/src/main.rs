@@ -12,7 +12,11 @@ use casefile_server::{server, telemetry};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "casefile", version, about = "Self-hosted case management, speaking the Genesys Cloud API")]
+#[command(
+    name = "casefile",
+    version,
+    about = "Self-hosted case management, speaking the Genesys Cloud API"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -98,11 +102,17 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Config { command: ConfigCommand::Example } => {
+        Command::Config {
+            command: ConfigCommand::Example,
+        } => {
             print!("{}", config::EXAMPLE);
             Ok(())
         }
-        Command::Serve { common, listen, demo } => {
+        Command::Serve {
+            common,
+            listen,
+            demo,
+        } => {
             let mut config = load(&common)?;
             if let Some(listen) = listen {
                 config.listen = listen;
@@ -113,7 +123,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {}", config.listen))?;
             let base_url = config.public_url.clone().unwrap_or_else(|| {
-                listener.local_addr().map(|a| format!("http://{a}")).unwrap_or_else(|_| config.base_url())
+                listener
+                    .local_addr()
+                    .map(|a| format!("http://{a}"))
+                    .unwrap_or_else(|_| config.base_url())
             });
             let app = server::open(config, Arc::new(SystemClock)).await?;
             if demo {
@@ -124,20 +137,34 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(url = %base_url, "listening");
             server::serve(app, listener, server::shutdown_signal()).await
         }
-        Command::Oauth { command: OauthCommand::CreateClient { common, name, role, division } } => {
+        Command::Oauth {
+            command:
+                OauthCommand::CreateClient {
+                    common,
+                    name,
+                    role,
+                    division,
+                },
+        } => {
             let config = load(&common)?;
-            let role = Role::parse(&role).with_context(|| format!("unknown role {role:?}: use admin, supervisor or agent"))?;
+            let role = Role::parse(&role).with_context(|| {
+                format!("unknown role {role:?}: use admin, supervisor or agent")
+            })?;
             let app = server::open(config, Arc::new(SystemClock)).await?;
             let scope = match division {
                 Some(d) if d == "*" => DivisionScope::All,
                 Some(d) => {
-                    app.store.get_division(&d).await.with_context(|| format!("division {d:?} not found"))?;
+                    app.store
+                        .get_division(&d)
+                        .await
+                        .with_context(|| format!("division {d:?} not found"))?;
                     DivisionScope::One(d)
                 }
                 None if role == Role::Admin => DivisionScope::All,
                 None => DivisionScope::One(app.store.home_division().await?.id),
             };
-            let (id, secret) = bootstrap::create_client(&app, &name, &[Grant { role, scope }]).await?;
+            let (id, secret) =
+                bootstrap::create_client(&app, &name, &[Grant { role, scope }]).await?;
             println!("client_id={id}\nclient_secret={secret}");
             Ok(())
         }
@@ -148,7 +175,10 @@ fn print_demo(base_url: &str, demo: &demo::Demo) {
     println!("casefile is running at {base_url} with demo data");
     println!("  OAuth client id:     {}", demo.client_id);
     println!("  OAuth client secret: {}", demo.client_secret);
-    println!("  try: TOKEN=$(curl -s -u {}:{} -d grant_type=client_credentials {base_url}/oauth/token | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')", demo.client_id, demo.client_secret);
+    println!(
+        "  try: TOKEN=$(curl -s -u {}:{} -d grant_type=client_credentials {base_url}/oauth/token | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')",
+        demo.client_id, demo.client_secret
+    );
     println!("       curl -H \"Authorization: Bearer $TOKEN\" {base_url}/api/v2/users");
     println!("  demo users (password {:?}):", demo::PASSWORD);
     for (email, role) in &demo.users {

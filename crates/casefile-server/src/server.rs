@@ -16,23 +16,35 @@ use crate::workers::{self, token_sweeper::TokenSweeper};
 
 /// Opens and migrates the database, and builds the application around it.
 pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
-    let sizes = PoolSizes { readers: config.sqlite_readers, postgres: config.postgres_pool_size };
-    let store: Arc<dyn Store> = Arc::new(casefile_store::connect(&config.database_url, sizes).await?);
+    let sizes = PoolSizes {
+        readers: config.sqlite_readers,
+        postgres: config.postgres_pool_size,
+    };
+    let store: Arc<dyn Store> =
+        Arc::new(casefile_store::connect(&config.database_url, sizes).await?);
     let app = App::new(store, clock, config);
     bootstrap::run(&app).await?;
     Ok(app)
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves; in-flight requests complete.
-pub async fn serve(app: App, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn serve(
+    app: App,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let (stop_workers, workers_stopped) = watch::channel(false);
     let sweeper = tokio::spawn(workers::run(
-        Arc::new(TokenSweeper { store: app.store.clone() }),
+        Arc::new(TokenSweeper {
+            store: app.store.clone(),
+        }),
         app.clock.clone(),
         workers_stopped,
     ));
     let router = api::router(app);
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await?;
     let _ = stop_workers.send(true);
     let _ = sweeper.await;
     tracing::info!("server stopped");

@@ -30,13 +30,20 @@ impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
         match err {
             sqlx::Error::RowNotFound => Error::NotFound,
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => Error::Unavailable(err),
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                Error::Unavailable(err)
+            }
             sqlx::Error::Database(ref db) => {
                 use sqlx::error::ErrorKind;
                 match db.kind() {
-                    ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation => Error::Conflict {
-                        constraint: db.constraint().map(str::to_owned).unwrap_or_else(|| sqlite_constraint(db.message())),
-                    },
+                    ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation => {
+                        Error::Conflict {
+                            constraint: db
+                                .constraint()
+                                .map(str::to_owned)
+                                .unwrap_or_else(|| sqlite_constraint(db.message())),
+                        }
+                    }
                     _ if is_resource_exhausted(db.code().as_deref()) => Error::Unavailable(err),
                     _ => Error::Database(err),
                 }
@@ -54,7 +61,10 @@ impl From<serde_json::Error> for Error {
 
 /// SQLite names the columns, not the constraint: "UNIQUE constraint failed: users.email".
 fn sqlite_constraint(message: &str) -> String {
-    message.split_once(": ").map(|(_, cols)| cols.to_owned()).unwrap_or_else(|| message.to_owned())
+    message
+        .split_once(": ")
+        .map(|(_, cols)| cols.to_owned())
+        .unwrap_or_else(|| message.to_owned())
 }
 
 /// SQLITE_BUSY (5), SQLITE_LOCKED (6), SQLITE_FULL (13), SQLITE_IOERR (10); PostgreSQL
@@ -66,7 +76,9 @@ fn is_resource_exhausted(code: Option<&str>) -> bool {
                 || c.starts_with("53")
                 || c.starts_with("57P")
                 || c.starts_with("08")
-                || (c.len() > 2 && c.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 13)))
+                || (c.len() > 2
+                    && c.parse::<i64>()
+                        .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 13)))
         }
         None => false,
     }

@@ -9,8 +9,8 @@
 
 mod error;
 mod sql;
-mod types;
 pub mod testing;
+mod types;
 
 pub use error::{Error, Result};
 pub use sql::{Backend, PoolSizes, SqlStore, connect, redact as sql_redact};
@@ -32,13 +32,23 @@ pub trait Store: Send + Sync + 'static {
 
     // divisions
     /// Returns the home division, creating `candidate` as the home division if there is none.
-    async fn ensure_home_division(&self, candidate: &Division, change: &Change) -> Result<Division>;
+    async fn ensure_home_division(&self, candidate: &Division, change: &Change)
+    -> Result<Division>;
     async fn home_division(&self) -> Result<Division>;
     async fn get_division(&self, id: &str) -> Result<Division>;
-    async fn list_divisions(&self, filter: &DivisionFilter, page: Page) -> Result<Listing<Division>>;
+    async fn list_divisions(
+        &self,
+        filter: &DivisionFilter,
+        page: Page,
+    ) -> Result<Listing<Division>>;
     async fn count_division_objects(&self, id: &str) -> Result<Vec<(String, i64)>>;
     async fn create_division(&self, division: &Division, change: &Change) -> Result<()>;
-    async fn update_division(&self, division: &Division, expected_version: i64, change: &Change) -> Result<()>;
+    async fn update_division(
+        &self,
+        division: &Division,
+        expected_version: i64,
+        change: &Change,
+    ) -> Result<()>;
     /// Refuses with [`Error::Conflict`] while objects still belong to the division.
     async fn delete_division(&self, id: &str, change: &Change) -> Result<()>;
 
@@ -57,14 +67,25 @@ pub trait Store: Send + Sync + 'static {
         grants: Option<&[Grant]>,
         change: &Change,
     ) -> Result<()>;
-    async fn set_user_password(&self, user: &User, expected_version: i64, hash: &str, change: &Change) -> Result<()>;
+    async fn set_user_password(
+        &self,
+        user: &User,
+        expected_version: i64,
+        hash: &str,
+        change: &Change,
+    ) -> Result<()>;
 
     // authorization
     async fn grants(&self, subject_id: &str) -> Result<Vec<Grant>>;
 
     // OAuth clients and tokens
     /// Creates the client, or replaces its name, secret and grants when it exists.
-    async fn upsert_client(&self, client: &OAuthClient, grants: &[Grant], change: &Change) -> Result<()>;
+    async fn upsert_client(
+        &self,
+        client: &OAuthClient,
+        grants: &[Grant],
+        change: &Change,
+    ) -> Result<()>;
     async fn get_client(&self, id: &str) -> Result<OAuthClient>;
     async fn insert_token(&self, token: &TokenRecord) -> Result<()>;
     async fn get_token(&self, token_hash: &str) -> Result<TokenRecord>;

@@ -25,7 +25,10 @@ async fn fresh_postgres(url: &str) -> String {
         Ok(c) => c,
         Err(e) => panic!("cannot connect to CASEFILE_TEST_DATABASE_URL: {e}"),
     };
-    if let Err(e) = sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await {
+    if let Err(e) = sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+    {
         panic!("cannot create test database {name}: {e}");
     }
     let _ = conn.close().await;
@@ -65,8 +68,17 @@ fn random_suffix() -> u64 {
 mod tests {
     #[test]
     fn replaces_the_database_name() {
-        assert_eq!(super::replace_database("postgres://p@h:5432/test?sslmode=disable", "x"), "postgres://p@h:5432/x?sslmode=disable");
-        assert_eq!(super::replace_database("postgres://p@h/test", "x"), "postgres://p@h/x");
-        assert_eq!(super::replace_database("postgres://p@h", "x"), "postgres://p@h/x");
+        assert_eq!(
+            super::replace_database("postgres://p@h:5432/test?sslmode=disable", "x"),
+            "postgres://p@h:5432/x?sslmode=disable"
+        );
+        assert_eq!(
+            super::replace_database("postgres://p@h/test", "x"),
+            "postgres://p@h/x"
+        );
+        assert_eq!(
+            super::replace_database("postgres://p@h", "x"),
+            "postgres://p@h/x"
+        );
     }
 }

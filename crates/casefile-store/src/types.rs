@@ -121,7 +121,10 @@ pub struct Change {
 
 impl Change {
     pub fn event(event: NewEvent) -> Self {
-        Self { event, outbox: Vec::new() }
+        Self {
+            event,
+            outbox: Vec::new(),
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::{Caller, JsonBody, PathParams, QueryParams};
+use super::extract::{Caller, JsonList, PathParams, QueryParams};
 use super::listing::{EntityListing, page};
 use crate::app::{App, users};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -21,7 +21,10 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(get_user_roles, put_user_roles))
         .routes(routes!(get_authorization_subjects_me))
         .routes(routes!(get_authorization_subject))
-        .routes(routes!(post_authorization_subject_division_role, delete_authorization_subject_division_role))
+        .routes(routes!(
+            post_authorization_subject_division_role,
+            delete_authorization_subject_division_role
+        ))
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -77,7 +80,10 @@ pub struct AuthzSubject {
 }
 
 fn role_dto(role: Role) -> RoleDto {
-    RoleDto { id: role.id().to_owned(), name: role.id().to_owned() }
+    RoleDto {
+        id: role.id().to_owned(),
+        name: role.id().to_owned(),
+    }
 }
 
 fn organization_role(role: Role) -> OrganizationRoleDto {
@@ -85,7 +91,11 @@ fn organization_role(role: Role) -> OrganizationRoleDto {
         id: role.id().to_owned(),
         name: role.id().to_owned(),
         description: role.description().to_owned(),
-        permissions: role.permissions().iter().map(|p| p.name().to_owned()).collect(),
+        permissions: role
+            .permissions()
+            .iter()
+            .map(|p| p.name().to_owned())
+            .collect(),
         default: true,
         self_uri: format!("/api/v2/authorization/roles/{}", role.id()),
     }
@@ -103,44 +113,88 @@ pub fn user_authorization(grants: &[Grant]) -> UserAuthorization {
     };
     UserAuthorization {
         roles: roles.into_iter().map(role_dto).collect(),
-        permissions: holder.permission_names().into_iter().map(str::to_owned).collect(),
+        permissions: holder
+            .permission_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
     }
 }
 
 fn parse_role(field: &str, id: &str) -> ApiResult<Role> {
-    Role::parse(id).ok_or_else(|| ApiError::bad_request(field, format!("unknown role {id:?}; roles are admin, supervisor, agent")))
+    Role::parse(id).ok_or_else(|| {
+        ApiError::bad_request(
+            field,
+            format!("unknown role {id:?}; roles are admin, supervisor, agent"),
+        )
+    })
 }
 
 async fn subject_dto(app: &App, id: &str, name: &str, grants: &[Grant]) -> ApiResult<AuthzSubject> {
     let mut out = Vec::with_capacity(grants.len());
     for grant in grants {
         let division = match &grant.scope {
-            DivisionScope::All => GrantDivision { id: "*".into(), name: "All divisions".into(), self_uri: "/api/v2/authorization/divisions".into() },
+            DivisionScope::All => GrantDivision {
+                id: "*".into(),
+                name: "All divisions".into(),
+                self_uri: "/api/v2/authorization/divisions".into(),
+            },
             DivisionScope::One(d) => {
-                let name = app.store.get_division(d).await.map(|d| d.name).unwrap_or_default();
-                GrantDivision { id: d.clone(), name, self_uri: format!("/api/v2/authorization/divisions/{d}") }
+                let name = app
+                    .store
+                    .get_division(d)
+                    .await
+                    .map(|d| d.name)
+                    .unwrap_or_default();
+                GrantDivision {
+                    id: d.clone(),
+                    name,
+                    self_uri: format!("/api/v2/authorization/divisions/{d}"),
+                }
             }
         };
-        out.push(AuthzGrant { subject_id: id.to_owned(), division, role: role_dto(grant.role) });
+        out.push(AuthzGrant {
+            subject_id: id.to_owned(),
+            division,
+            role: role_dto(grant.role),
+        });
     }
-    Ok(AuthzSubject { id: id.to_owned(), name: name.to_owned(), grants: out, self_uri: format!("/api/v2/authorization/subjects/{id}") })
+    Ok(AuthzSubject {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        grants: out,
+        self_uri: format!("/api/v2/authorization/subjects/{id}"),
+    })
 }
 
 #[utoipa::path(get, path = "/api/v2/authorization/roles", tag = "Authorization",
     params(("pageSize" = Option<i64>, Query, description = "Page size"), ("pageNumber" = Option<i64>, Query, description = "Page number")),
     responses((status = 200, body = EntityListing<OrganizationRoleDto>)), security(("bearer" = [])))]
-async fn get_authorization_roles(query: QueryParams) -> ApiResult<Json<EntityListing<OrganizationRoleDto>>> {
+async fn get_authorization_roles(
+    query: QueryParams,
+) -> ApiResult<Json<EntityListing<OrganizationRoleDto>>> {
     let page = page(&query, 25)?;
     let all: Vec<_> = Role::ALL.into_iter().map(organization_role).collect();
     let total = all.len() as i64;
-    let entities = all.into_iter().skip(page.offset() as usize).take(page.size as usize).collect();
-    Ok(Json(EntityListing::new(entities, total, page, "/api/v2/authorization/roles")))
+    let entities = all
+        .into_iter()
+        .skip(page.offset() as usize)
+        .take(page.size as usize)
+        .collect();
+    Ok(Json(EntityListing::new(
+        entities,
+        total,
+        page,
+        "/api/v2/authorization/roles",
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v2/authorization/roles/{roleId}", tag = "Authorization",
     params(("roleId" = String, Path, description = "Role ID: admin, supervisor or agent")),
     responses((status = 200, body = OrganizationRoleDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_authorization_role(PathParams(id): PathParams<String>) -> ApiResult<Json<OrganizationRoleDto>> {
+async fn get_authorization_role(
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<OrganizationRoleDto>> {
     let role = Role::parse(&id).ok_or_else(|| ApiError::not_found("role"))?;
     Ok(Json(organization_role(role)))
 }
@@ -148,7 +202,11 @@ async fn get_authorization_role(PathParams(id): PathParams<String>) -> ApiResult
 #[utoipa::path(get, path = "/api/v2/users/{subjectId}/roles", tag = "Users",
     params(("subjectId" = String, Path, description = "User ID")),
     responses((status = 200, body = UserAuthorization), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_user_roles(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<Json<UserAuthorization>> {
+async fn get_user_roles(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<UserAuthorization>> {
     let (_, grants) = users::grants_of(&app, &caller, &id).await?;
     Ok(Json(user_authorization(&grants)))
 }
@@ -162,12 +220,15 @@ async fn put_user_roles(
     State(app): State<App>,
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,
-    JsonBody(role_ids): JsonBody<Vec<String>>,
+    JsonList(role_ids): JsonList<String>,
 ) -> ApiResult<Json<UserAuthorization>> {
     let user = users::get(&app, &caller, &id).await?;
     let mut grants = Vec::new();
     for (i, role_id) in role_ids.iter().enumerate() {
-        let grant = Grant { role: parse_role(&format!("[{i}]"), role_id)?, scope: DivisionScope::One(user.division_id.clone()) };
+        let grant = Grant {
+            role: parse_role(&format!("[{i}]"), role_id)?,
+            scope: DivisionScope::One(user.division_id.clone()),
+        };
         if !grants.contains(&grant) {
             grants.push(grant);
         }
@@ -178,20 +239,33 @@ async fn put_user_roles(
 
 #[utoipa::path(get, path = "/api/v2/authorization/subjects/me", tag = "Authorization",
     responses((status = 200, body = AuthzSubject)), security(("bearer" = [])))]
-async fn get_authorization_subjects_me(State(app): State<App>, Caller(caller): Caller) -> ApiResult<Json<AuthzSubject>> {
+async fn get_authorization_subjects_me(
+    State(app): State<App>,
+    Caller(caller): Caller,
+) -> ApiResult<Json<AuthzSubject>> {
     let name = match caller.kind {
         casefile_domain::authz::SubjectKind::User => users::me(&app, &caller).await?.name,
-        casefile_domain::authz::SubjectKind::Client => app.store.get_client(&caller.subject_id).await?.name,
+        casefile_domain::authz::SubjectKind::Client => {
+            app.store.get_client(&caller.subject_id).await?.name
+        }
     };
-    Ok(Json(subject_dto(&app, &caller.subject_id, &name, &caller.grants).await?))
+    Ok(Json(
+        subject_dto(&app, &caller.subject_id, &name, &caller.grants).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v2/authorization/subjects/{subjectId}", tag = "Authorization",
     params(("subjectId" = String, Path, description = "User ID")),
     responses((status = 200, body = AuthzSubject), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_authorization_subject(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<Json<AuthzSubject>> {
+async fn get_authorization_subject(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<AuthzSubject>> {
     let (user, grants) = users::grants_of(&app, &caller, &id).await?;
-    Ok(Json(subject_dto(&app, &user.id, &user.name, &grants).await?))
+    Ok(Json(
+        subject_dto(&app, &user.id, &user.name, &grants).await?,
+    ))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -205,14 +279,25 @@ struct GrantPath {
 }
 
 fn grant_of(path: &GrantPath) -> ApiResult<Grant> {
-    let scope = if path.division_id == "*" { DivisionScope::All } else { DivisionScope::One(path.division_id.clone()) };
-    Ok(Grant { role: parse_role("roleId", &path.role_id)?, scope })
+    let scope = if path.division_id == "*" {
+        DivisionScope::All
+    } else {
+        DivisionScope::One(path.division_id.clone())
+    };
+    Ok(Grant {
+        role: parse_role("roleId", &path.role_id)?,
+        scope,
+    })
 }
 
 #[utoipa::path(post, path = "/api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", tag = "Authorization",
     params(("subjectId" = String, Path, description = "User ID"), ("divisionId" = String, Path, description = "Division ID, or * for all divisions"), ("roleId" = String, Path, description = "Role ID")),
     responses((status = 204, description = "granted"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_authorization_subject_division_role(State(app): State<App>, Caller(caller): Caller, PathParams(path): PathParams<GrantPath>) -> ApiResult<axum::http::StatusCode> {
+async fn post_authorization_subject_division_role(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(path): PathParams<GrantPath>,
+) -> ApiResult<axum::http::StatusCode> {
     users::edit_grant(&app, &caller, &path.subject_id, grant_of(&path)?, true).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
@@ -220,7 +305,11 @@ async fn post_authorization_subject_division_role(State(app): State<App>, Caller
 #[utoipa::path(delete, path = "/api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", tag = "Authorization",
     params(("subjectId" = String, Path, description = "User ID"), ("divisionId" = String, Path, description = "Division ID, or * for all divisions"), ("roleId" = String, Path, description = "Role ID")),
     responses((status = 204, description = "revoked"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete_authorization_subject_division_role(State(app): State<App>, Caller(caller): Caller, PathParams(path): PathParams<GrantPath>) -> ApiResult<axum::http::StatusCode> {
+async fn delete_authorization_subject_division_role(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(path): PathParams<GrantPath>,
+) -> ApiResult<axum::http::StatusCode> {
     users::edit_grant(&app, &caller, &path.subject_id, grant_of(&path)?, false).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -19,7 +19,10 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 
 pub fn router() -> OpenApiRouter<App> {
     OpenApiRouter::new()
-        .routes(routes!(get_authorization_divisions, post_authorization_divisions))
+        .routes(routes!(
+            get_authorization_divisions,
+            post_authorization_divisions
+        ))
         .routes(routes!(get_authorization_divisions_home))
         .routes(routes!(
             get_authorization_division,
@@ -89,24 +92,53 @@ pub struct DivisionInput {
         ("name" = Option<String>, Query, description = "Exact name, case-insensitive"),
     ),
     responses((status = 200, body = EntityListing<DivisionDto>), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_authorization_divisions(State(app): State<App>, Caller(caller): Caller, query: QueryParams) -> ApiResult<Json<EntityListing<DivisionDto>>> {
+async fn get_authorization_divisions(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    query: QueryParams,
+) -> ApiResult<Json<EntityListing<DivisionDto>>> {
     let page = page(&query, 25)?;
     let with_counts = query.bool("objectCount")?;
-    let listing = divisions::list(&app, &caller, query.list("id"), query.str("name").map(str::to_owned), page).await?;
+    let listing = divisions::list(
+        &app,
+        &caller,
+        query.list("id"),
+        query.str("name").map(str::to_owned),
+        page,
+    )
+    .await?;
     let mut entities = Vec::with_capacity(listing.entities.len());
     for d in listing.entities {
-        let counts = if with_counts { Some(divisions::object_counts(&app, &d.id).await?) } else { None };
+        let counts = if with_counts {
+            Some(divisions::object_counts(&app, &d.id).await?)
+        } else {
+            None
+        };
         entities.push(to_dto(d, counts));
     }
-    Ok(Json(EntityListing::new(entities, listing.total, page, "/api/v2/authorization/divisions")))
+    Ok(Json(EntityListing::new(
+        entities,
+        listing.total,
+        page,
+        "/api/v2/authorization/divisions",
+    )))
 }
 
 #[utoipa::path(post, path = "/api/v2/authorization/divisions", tag = "Authorization", request_body = DivisionInput,
     responses((status = 200, body = DivisionDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_authorization_divisions(State(app): State<App>, Caller(caller): Caller, JsonBody(body): JsonBody<DivisionInput>) -> ApiResult<Json<DivisionDto>> {
-    let name = body.name.ok_or_else(|| ApiError::bad_request("name", "is required"))?;
+async fn post_authorization_divisions(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<DivisionInput>,
+) -> ApiResult<Json<DivisionDto>> {
+    let name = body
+        .name
+        .ok_or_else(|| ApiError::bad_request("name", "is required"))?;
     let fields = DivisionFields::parse(&name, body.description.flatten().as_deref())?;
-    Ok(Json(to_dto(divisions::create(&app, &caller, fields).await?, None)))
+    Ok(Json(to_dto(
+        divisions::create(&app, &caller, fields).await?,
+        None,
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v2/authorization/divisions/home", tag = "Authorization",
@@ -118,15 +150,33 @@ async fn get_authorization_divisions_home(State(app): State<App>) -> ApiResult<J
 #[utoipa::path(get, path = "/api/v2/authorization/divisions/{divisionId}", tag = "Authorization",
     params(("divisionId" = String, Path, description = "Division ID"), ("objectCount" = Option<bool>, Query, description = "Include object counts")),
     responses((status = 200, body = DivisionDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_authorization_division(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, query: QueryParams) -> ApiResult<Json<DivisionDto>> {
+async fn get_authorization_division(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    query: QueryParams,
+) -> ApiResult<Json<DivisionDto>> {
     let division = divisions::get(&app, &caller, &id).await?;
-    let counts = if query.bool("objectCount")? { Some(divisions::object_counts(&app, &id).await?) } else { None };
+    let counts = if query.bool("objectCount")? {
+        Some(divisions::object_counts(&app, &id).await?)
+    } else {
+        None
+    };
     Ok(Json(to_dto(division, counts)))
 }
 
-async fn update(app: &App, caller: &casefile_domain::authz::Principal, id: &str, body: DivisionInput, replace: bool) -> ApiResult<DivisionDto> {
+async fn update(
+    app: &App,
+    caller: &casefile_domain::authz::Principal,
+    id: &str,
+    body: DivisionInput,
+    replace: bool,
+) -> ApiResult<DivisionDto> {
     if body.id.as_ref().is_some_and(|body_id| body_id != id) {
-        return Err(ApiError::bad_request("id", "does not match the division id in the path"));
+        return Err(ApiError::bad_request(
+            "id",
+            "does not match the division id in the path",
+        ));
     }
     if replace && body.name.is_none() {
         return Err(ApiError::bad_request("name", "is required"));
@@ -137,28 +187,49 @@ async fn update(app: &App, caller: &casefile_domain::authz::Principal, id: &str,
             return Err(ApiError::version_mismatch(current.version));
         }
     }
-    let description = if replace { Some(body.description.flatten()) } else { body.description };
-    Ok(to_dto(divisions::update(app, caller, id, body.name, description).await?, None))
+    let description = if replace {
+        Some(body.description.flatten())
+    } else {
+        body.description
+    };
+    Ok(to_dto(
+        divisions::update(app, caller, id, body.name, description).await?,
+        None,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v2/authorization/divisions/{divisionId}", tag = "Authorization",
     params(("divisionId" = String, Path, description = "Division ID")), request_body = DivisionInput,
     responses((status = 200, body = DivisionDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn put_authorization_division(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<DivisionInput>) -> ApiResult<Json<DivisionDto>> {
+async fn put_authorization_division(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<DivisionInput>,
+) -> ApiResult<Json<DivisionDto>> {
     Ok(Json(update(&app, &caller, &id, body, true).await?))
 }
 
 #[utoipa::path(patch, path = "/api/v2/authorization/divisions/{divisionId}", tag = "Authorization",
     params(("divisionId" = String, Path, description = "Division ID")), request_body = DivisionInput,
     responses((status = 200, body = DivisionDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn patch_authorization_division(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<DivisionInput>) -> ApiResult<Json<DivisionDto>> {
+async fn patch_authorization_division(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<DivisionInput>,
+) -> ApiResult<Json<DivisionDto>> {
     Ok(Json(update(&app, &caller, &id, body, false).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v2/authorization/divisions/{divisionId}", tag = "Authorization",
     params(("divisionId" = String, Path, description = "Division ID")),
     responses((status = 204, description = "deleted"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "the division still holds objects")), security(("bearer" = [])))]
-async fn delete_authorization_division(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<axum::http::StatusCode> {
+async fn delete_authorization_division(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<axum::http::StatusCode> {
     divisions::delete(&app, &caller, &id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

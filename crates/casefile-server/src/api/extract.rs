@@ -10,7 +10,8 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
-/// A JSON body deserialized with the path of any bad value kept for the error.
+/// A JSON object body deserialized with the path of any bad value kept for the error.
+/// (serde would also build a struct from a JSON array; an API body must be an object.)
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
@@ -18,29 +19,58 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        if !is_json(req.headers()) {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported.media.type",
-                "the request body must be JSON (Content-Type: application/json)",
-            ));
+        let bytes = json_bytes(req, state).await?;
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::bad_request("body", "must be a JSON object"));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "request.entity.too.large", "the request body is too large")
-            } else {
-                ApiError::bad_request("body", rejection.body_text())
-            }
-        })?;
         parse_json(&bytes).map(JsonBody)
     }
+}
+
+/// A JSON array body (`PUT /api/v2/users/{id}/roles` takes a list of role ids).
+#[derive(Debug)]
+pub struct JsonList<T>(pub Vec<T>);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonList<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = json_bytes(req, state).await?;
+        parse_json(&bytes).map(JsonList)
+    }
+}
+
+async fn json_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    if !is_json(req.headers()) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported.media.type",
+            "the request body must be JSON (Content-Type: application/json)",
+        ));
+    }
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request.entity.too.large",
+                "the request body is too large",
+            )
+        } else {
+            ApiError::bad_request("body", rejection.body_text())
+        }
+    })
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
     let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let mime = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
@@ -56,7 +86,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
         ApiError::bad_request(field_of(&path, &message), message)
     })?;
-    de.end().map_err(|e| ApiError::bad_request("body", format!("malformed JSON: {}", strip_position(&e.to_string()))))?;
+    de.end().map_err(|e| {
+        ApiError::bad_request(
+            "body",
+            format!("malformed JSON: {}", strip_position(&e.to_string())),
+        )
+    })?;
     Ok(value)
 }
 
@@ -68,7 +103,9 @@ fn field_of(path: &str, message: &str) -> String {
         .and_then(|rest| rest.split('`').next());
     match (path, named) {
         (".", Some(name)) => name.to_owned(),
-        (parent, Some(name)) if parent == name || parent.ends_with(&format!(".{name}")) => parent.to_owned(),
+        (parent, Some(name)) if parent == name || parent.ends_with(&format!(".{name}")) => {
+            parent.to_owned()
+        }
         (parent, Some(name)) => format!("{parent}.{name}"),
         (".", None) => "body".to_owned(),
         (parent, None) => parent.to_owned(),
@@ -99,7 +136,10 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 
 impl QueryParams {
     pub fn str(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every value of a repeated parameter, also splitting comma-separated values.
@@ -108,18 +148,32 @@ impl QueryParams {
             .0
             .iter()
             .filter(|(k, _)| k == name)
-            .flat_map(|(_, v)| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned))
+            .flat_map(|(_, v)| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+            })
             .collect();
-        if values.is_empty() { None } else { Some(values) }
+        if values.is_empty() {
+            None
+        } else {
+            Some(values)
+        }
     }
 
     pub fn int(&self, name: &str, min: i64, max: i64, default: i64) -> Result<i64, ApiError> {
         match self.str(name) {
             None | Some("") => Ok(default),
             Some(v) => {
-                let n: i64 = v.parse().map_err(|_| ApiError::bad_request(name, format!("must be an integer, got {v:?}")))?;
+                let n: i64 = v.parse().map_err(|_| {
+                    ApiError::bad_request(name, format!("must be an integer, got {v:?}"))
+                })?;
                 if n < min || n > max {
-                    return Err(ApiError::bad_request(name, format!("must be between {min} and {max}, got {n}")));
+                    return Err(ApiError::bad_request(
+                        name,
+                        format!("must be between {min} and {max}, got {n}"),
+                    ));
                 }
                 Ok(n)
             }
@@ -131,7 +185,10 @@ impl QueryParams {
             None | Some("") => Ok(false),
             Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
             Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
-            Some(v) => Err(ApiError::bad_request(name, format!("must be true or false, got {v:?}"))),
+            Some(v) => Err(ApiError::bad_request(
+                name,
+                format!("must be true or false, got {v:?}"),
+            )),
         }
     }
 }
@@ -144,11 +201,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        parts
-            .extensions
-            .get::<Caller>()
-            .cloned()
-            .ok_or_else(|| ApiError::unauthorized("no authentication bearer token specified in authorization header"))
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            ApiError::unauthorized(
+                "no authentication bearer token specified in authorization header",
+            )
+        })
     }
 }
 
@@ -172,7 +229,10 @@ mod tests {
     }
 
     fn field(json: &str) -> String {
-        parse_json::<Body>(json.as_bytes()).unwrap_err().field.unwrap()
+        parse_json::<Body>(json.as_bytes())
+            .unwrap_err()
+            .field
+            .unwrap()
     }
 
     #[test]
@@ -180,8 +240,14 @@ mod tests {
         assert_eq!(field(r#"{"name":"a","bogus":1}"#), "bogus");
         assert_eq!(field(r#"{"items":[]}"#), "name");
         assert_eq!(field(r#"{"name":1}"#), "name");
-        assert_eq!(field(r#"{"name":"a","items":[{"count":300}]}"#), "items[0].count");
-        assert_eq!(field(r#"{"name":"a","items":[{"count":1,"x":2}]}"#), "items[0].x");
+        assert_eq!(
+            field(r#"{"name":"a","items":[{"count":300}]}"#),
+            "items[0].count"
+        );
+        assert_eq!(
+            field(r#"{"name":"a","items":[{"count":1,"x":2}]}"#),
+            "items[0].x"
+        );
         assert_eq!(field(r#"{"name":"#), "body");
         assert_eq!(field(r#"{"name":"a"} trailing"#), "body");
     }

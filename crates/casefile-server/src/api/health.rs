@@ -49,7 +49,12 @@ async fn healthz(State(app): State<App>) -> (StatusCode, Json<HealthDto>) {
             tracing::warn!(error = %e, "health check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(HealthDto { status: "unavailable", database: "unreachable", applied_migrations: None, known_migrations: None }),
+                Json(HealthDto {
+                    status: "unavailable",
+                    database: "unreachable",
+                    applied_migrations: None,
+                    known_migrations: None,
+                }),
             )
         }
     }

@@ -35,7 +35,11 @@ pub fn page(query: &QueryParams, default_size: i64) -> ApiResult<Page> {
 
 impl<T> EntityListing<T> {
     pub fn new(entities: Vec<T>, total: i64, page: Page, base: &str) -> Self {
-        let page_count = if total == 0 { 0 } else { (total + page.size - 1) / page.size };
+        let page_count = if total == 0 {
+            0
+        } else {
+            (total + page.size - 1) / page.size
+        };
         let uri = |n: i64| format!("{base}?pageSize={}&pageNumber={n}", page.size);
         Self {
             entities,

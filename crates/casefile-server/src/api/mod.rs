@@ -33,7 +33,10 @@ use extract::Caller;
 pub const PUBLIC_ROUTES: &[(&str, &str)] = &[
     ("/oauth/token", "issues the tokens"),
     ("/healthz", "load balancers and orchestrators probe it"),
-    ("/api/v2/docs/openapi.json", "the API description is public, as Genesys's is"),
+    (
+        "/api/v2/docs/openapi.json",
+        "the API description is public, as Genesys's is",
+    ),
 ];
 
 #[derive(OpenApi)]
@@ -54,41 +57,66 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(components) = openapi.components.as_mut() {
-            components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
         }
     }
 }
 
 /// Every authenticated `/api/v2` route.
 fn api_routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new().merge(users::router()).merge(divisions::router()).merge(authorization::router())
+    OpenApiRouter::new()
+        .merge(users::router())
+        .merge(divisions::router())
+        .merge(authorization::router())
 }
 
 /// The OpenAPI document of every route, public and authenticated.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(api_routes()).split_for_parts();
+    let (_, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(api_routes())
+        .split_for_parts();
     let (_, public) = public_routes().split_for_parts();
     doc.merge(public);
     doc
 }
 
 fn public_routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new().merge(oauth::router()).merge(health::router())
+    OpenApiRouter::new()
+        .merge(oauth::router())
+        .merge(health::router())
 }
 
 /// The whole application.
 pub fn router(app: App) -> Router {
     let doc = openapi();
-    let (api, _) = OpenApiRouter::<App>::new().merge(api_routes()).split_for_parts();
+    let (api, _) = OpenApiRouter::<App>::new()
+        .merge(api_routes())
+        .split_for_parts();
     let api = api.route_layer(middleware::from_fn_with_state(app.clone(), authenticate));
     let (public, _) = public_routes().split_for_parts();
     Router::new()
         .merge(api)
         .merge(public)
-        .route("/api/v2/docs/openapi.json", axum::routing::get(move || async move { axum::Json(doc) }))
-        .fallback(|| async { ApiError::new(axum::http::StatusCode::NOT_FOUND, "not.found", "no such resource") })
+        .route(
+            "/api/v2/docs/openapi.json",
+            axum::routing::get(move || async move { axum::Json(doc) }),
+        )
+        .fallback(|| async {
+            ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "not.found",
+                "no such resource",
+            )
+        })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method.not.allowed", "method not allowed on this resource")
+            ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method.not.allowed",
+                "method not allowed on this resource",
+            )
         })
         .layer(DefaultBodyLimit::max(app.config.max_body_bytes))
         .layer(middleware::from_fn(request_id))
@@ -105,15 +133,27 @@ async fn request_id(req: Request, next: Next) -> Response {
         .headers()
         .get(&REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
-    let mut response = REQUEST_ID.scope(id.clone(), next.run(req)).instrument(span.clone()).await;
+    let span =
+        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    let mut response = REQUEST_ID
+        .scope(id.clone(), next.run(req))
+        .instrument(span.clone())
+        .await;
     span.in_scope(|| tracing::debug!(status = response.status().as_u16(), "request done"));
     if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID_HEADER.clone(), value.clone());
-        response.headers_mut().insert(CORRELATION_HEADER.clone(), value);
+        response
+            .headers_mut()
+            .insert(REQUEST_ID_HEADER.clone(), value.clone());
+        response
+            .headers_mut()
+            .insert(CORRELATION_HEADER.clone(), value);
     }
     response
 }
@@ -124,7 +164,10 @@ async fn authenticate(State(app): State<App>, mut req: Request, next: Next) -> R
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty());
     let Some(bearer) = bearer else {

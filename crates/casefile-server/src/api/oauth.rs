@@ -38,8 +38,12 @@ pub struct TokenResponse {
 
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
     Some((id.to_owned(), secret.to_owned()))
@@ -48,25 +52,50 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 #[utoipa::path(post, path = "/oauth/token", tag = "OAuth",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-async fn post_token(State(app): State<App>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<TokenResponse>> {
-    let form: TokenRequest =
-        serde_urlencoded::from_bytes(&body).map_err(|e| ApiError::bad_request("body", format!("malformed form: {e}")))?;
-    let (client_id, client_secret) = match (basic_credentials(&headers), form.client_id, form.client_secret) {
+async fn post_token(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<TokenResponse>> {
+    let form: TokenRequest = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| ApiError::bad_request("body", format!("malformed form: {e}")))?;
+    let (client_id, client_secret) = match (
+        basic_credentials(&headers),
+        form.client_id,
+        form.client_secret,
+    ) {
         (Some(pair), _, _) => pair,
         (None, Some(id), Some(secret)) => (id, secret),
-        _ => return Err(ApiError::unauthorized("client authentication is required (HTTP Basic)")),
+        _ => {
+            return Err(ApiError::unauthorized(
+                "client authentication is required (HTTP Basic)",
+            ));
+        }
     };
     let issued = match form.grant_type.as_deref() {
-        Some("client_credentials") => sessions::client_credentials(&app, &client_id, &client_secret).await?,
+        Some("client_credentials") => {
+            sessions::client_credentials(&app, &client_id, &client_secret).await?
+        }
         Some("password") => {
-            let username = form.username.ok_or_else(|| ApiError::bad_request("username", "is required"))?;
-            let password = form.password.ok_or_else(|| ApiError::bad_request("password", "is required"))?;
+            let username = form
+                .username
+                .ok_or_else(|| ApiError::bad_request("username", "is required"))?;
+            let password = form
+                .password
+                .ok_or_else(|| ApiError::bad_request("password", "is required"))?;
             sessions::password(&app, &client_id, &client_secret, &username, &password).await?
         }
         Some(other) => {
-            return Err(ApiError::bad_request("grant_type", format!("unsupported grant type {other:?}")));
+            return Err(ApiError::bad_request(
+                "grant_type",
+                format!("unsupported grant type {other:?}"),
+            ));
         }
         None => return Err(ApiError::bad_request("grant_type", "is required")),
     };
-    Ok(Json(TokenResponse { access_token: issued.access_token, token_type: "bearer", expires_in: issued.expires_in }))
+    Ok(Json(TokenResponse {
+        access_token: issued.access_token,
+        token_type: "bearer",
+        expires_in: issued.expires_in,
+    }))
 }

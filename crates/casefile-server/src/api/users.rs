@@ -2,10 +2,12 @@
 
 use std::collections::HashMap;
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use casefile_domain::authz::Grant;
-use casefile_domain::user::{self, Address, ContactType, MediaType, NewUser, Patch, State as UserState, User};
+use casefile_domain::user::{
+    self, Address, ContactType, MediaType, NewUser, Patch, State as UserState, User,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -56,7 +58,12 @@ impl From<&Address> for ContactDto {
 
 impl From<ContactDto> for Address {
     fn from(c: ContactDto) -> Self {
-        Address { address: c.address, extension: c.extension, media_type: c.media_type, contact_type: c.contact_type }
+        Address {
+            address: c.address,
+            extension: c.extension,
+            media_type: c.media_type,
+            contact_type: c.contact_type,
+        }
     }
 }
 
@@ -100,7 +107,11 @@ pub fn user_uri(id: &str) -> String {
     format!("/api/v2/users/{id}")
 }
 
-fn to_dto(u: &User, division_name: Option<String>, authorization: Option<UserAuthorization>) -> UserDto {
+fn to_dto(
+    u: &User,
+    division_name: Option<String>,
+    authorization: Option<UserAuthorization>,
+) -> UserDto {
     let mut primary = vec![ContactDto {
         address: Some(u.email.clone()),
         display: Some(u.email.clone()),
@@ -109,7 +120,10 @@ fn to_dto(u: &User, division_name: Option<String>, authorization: Option<UserAut
         extension: None,
     }];
     primary.extend(
-        u.addresses.iter().filter(|a| a.contact_type == ContactType::Primary && a.media_type != MediaType::Email).map(ContactDto::from),
+        u.addresses
+            .iter()
+            .filter(|a| a.contact_type == ContactType::Primary && a.media_type != MediaType::Email)
+            .map(ContactDto::from),
     );
     UserDto {
         id: u.id.clone(),
@@ -126,7 +140,11 @@ fn to_dto(u: &User, division_name: Option<String>, authorization: Option<UserAut
         state: u.state.as_str().to_owned(),
         title: u.title.clone(),
         username: u.email.clone(),
-        manager: u.manager_id.as_ref().map(|m| Reference { id: m.clone(), name: None, self_uri: user_uri(m) }),
+        manager: u.manager_id.as_ref().map(|m| Reference {
+            id: m.clone(),
+            name: None,
+            self_uri: user_uri(m),
+        }),
         version: u.version,
         preferred_name: u.preferred_name.clone(),
         authorization,
@@ -135,32 +153,54 @@ fn to_dto(u: &User, division_name: Option<String>, authorization: Option<UserAut
 }
 
 /// Renders users, looking each distinct division's name up once.
-async fn render(app: &App, users: &[User], grants: Option<&HashMap<String, Vec<Grant>>>) -> ApiResult<Vec<UserDto>> {
+async fn render(
+    app: &App,
+    users: &[User],
+    grants: Option<&HashMap<String, Vec<Grant>>>,
+) -> ApiResult<Vec<UserDto>> {
     let mut names: HashMap<String, Option<String>> = HashMap::new();
     let mut out = Vec::with_capacity(users.len());
     for u in users {
         if !names.contains_key(&u.division_id) {
-            let name = app.store.get_division(&u.division_id).await.ok().map(|d| d.name);
+            let name = app
+                .store
+                .get_division(&u.division_id)
+                .await
+                .ok()
+                .map(|d| d.name);
             names.insert(u.division_id.clone(), name);
         }
-        let authorization = grants.and_then(|g| g.get(&u.id)).map(|g| user_authorization(g));
-        out.push(to_dto(u, names.get(&u.division_id).cloned().flatten(), authorization));
+        let authorization = grants
+            .and_then(|g| g.get(&u.id))
+            .map(|g| user_authorization(g));
+        out.push(to_dto(
+            u,
+            names.get(&u.division_id).cloned().flatten(),
+            authorization,
+        ));
     }
     Ok(out)
 }
 
 async fn render_one(app: &App, user: &User, query: &QueryParams) -> ApiResult<UserDto> {
     let grants = if expands(query, "authorization") {
-        Some(HashMap::from([(user.id.clone(), app.store.grants(&user.id).await?)]))
+        Some(HashMap::from([(
+            user.id.clone(),
+            app.store.grants(&user.id).await?,
+        )]))
     } else {
         None
     };
     let mut rendered = render(app, std::slice::from_ref(user), grants.as_ref()).await?;
-    rendered.pop().ok_or_else(|| ApiError::internal(anyhow::anyhow!("rendering a user produced nothing")))
+    rendered
+        .pop()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("rendering a user produced nothing")))
 }
 
 fn expands(query: &QueryParams, what: &str) -> bool {
-    query.list("expand").is_some_and(|e| e.iter().any(|x| x == what))
+    query
+        .list("expand")
+        .is_some_and(|e| e.iter().any(|x| x == what))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -189,19 +229,45 @@ pub struct CreateUserDto {
 #[utoipa::path(post, path = "/api/v2/users", tag = "Users", request_body = CreateUserDto,
     responses((status = 200, body = UserDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn post_users(State(app): State<App>, Caller(caller): Caller, JsonBody(body): JsonBody<CreateUserDto>) -> ApiResult<Json<UserDto>> {
+async fn post_users(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<CreateUserDto>,
+) -> ApiResult<Json<UserDto>> {
     let division_id = match body.division_id {
         Some(id) if !id.trim().is_empty() => id,
         _ => app.store.home_division().await?.id,
     };
-    let state = body.state.as_deref().map(|s| UserState::parse("state", s)).transpose()?;
+    let state = body
+        .state
+        .as_deref()
+        .map(|s| UserState::parse("state", s))
+        .transpose()?;
     if state == Some(UserState::Deleted) {
-        return Err(ApiError::bad_request("state", "a new user cannot be deleted"));
+        return Err(ApiError::bad_request(
+            "state",
+            "a new user cannot be deleted",
+        ));
     }
-    let addresses = body.addresses.unwrap_or_default().into_iter().map(Address::from).collect();
-    let new = NewUser::parse(&body.name, &body.email, division_id, state, body.department.as_deref(), body.title.as_deref(), addresses)?;
+    let addresses = body
+        .addresses
+        .unwrap_or_default()
+        .into_iter()
+        .map(Address::from)
+        .collect();
+    let new = NewUser::parse(
+        &body.name,
+        &body.email,
+        division_id,
+        state,
+        body.department.as_deref(),
+        body.title.as_deref(),
+        addresses,
+    )?;
     let user = users::create(&app, &caller, new, body.password).await?;
-    Ok(Json(render_one(&app, &user, &QueryParams::default()).await?))
+    Ok(Json(
+        render_one(&app, &user, &QueryParams::default()).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v2/users", tag = "Users",
@@ -215,23 +281,46 @@ async fn post_users(State(app): State<App>, Caller(caller): Caller, JsonBody(bod
     ),
     responses((status = 200, body = EntityListing<UserDto>), (status = 400, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn get_users(State(app): State<App>, Caller(caller): Caller, query: QueryParams) -> ApiResult<Json<EntityListing<UserDto>>> {
+async fn get_users(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    query: QueryParams,
+) -> ApiResult<Json<EntityListing<UserDto>>> {
     let page = page(&query, 25)?;
     let state = match query.str("state") {
         None | Some("") => Some(UserState::Active),
         Some("any") => None,
         Some(s) => Some(UserState::parse("state", s)?),
     };
-    let descending = match query.str("sortOrder").map(str::to_ascii_lowercase).as_deref() {
+    let descending = match query
+        .str("sortOrder")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None | Some("") | Some("asc") | Some("ascending") => false,
         Some("desc") | Some("descending") => true,
-        Some(other) => return Err(ApiError::bad_request("sortOrder", format!("must be ASC or DESC, got {other:?}"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "sortOrder",
+                format!("must be ASC or DESC, got {other:?}"),
+            ));
+        }
     };
     let ids = query.list("id");
     if ids.as_ref().is_some_and(|ids| ids.len() > 100) {
         return Err(ApiError::bad_request("id", "at most 100 ids"));
     }
-    let listing = users::list(&app, &caller, users::ListQuery { page, ids, state, descending }).await?;
+    let listing = users::list(
+        &app,
+        &caller,
+        users::ListQuery {
+            page,
+            ids,
+            state,
+            descending,
+        },
+    )
+    .await?;
     let grants = if expands(&query, "authorization") {
         let mut map = HashMap::new();
         for u in &listing.entities {
@@ -242,14 +331,23 @@ async fn get_users(State(app): State<App>, Caller(caller): Caller, query: QueryP
         None
     };
     let entities = render(&app, &listing.entities, grants.as_ref()).await?;
-    Ok(Json(EntityListing::new(entities, listing.total, page, "/api/v2/users")))
+    Ok(Json(EntityListing::new(
+        entities,
+        listing.total,
+        page,
+        "/api/v2/users",
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v2/users/me", tag = "Users",
     params(("expand" = Option<Vec<String>>, Query, description = "authorization")),
     responses((status = 200, body = UserDto), (status = 400, body = ErrorBody, description = "the token has no user (client credentials)")),
     security(("bearer" = [])))]
-async fn get_users_me(State(app): State<App>, Caller(caller): Caller, query: QueryParams) -> ApiResult<Json<UserDto>> {
+async fn get_users_me(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    query: QueryParams,
+) -> ApiResult<Json<UserDto>> {
     let user = users::me(&app, &caller).await?;
     Ok(Json(render_one(&app, &user, &query).await?))
 }
@@ -258,7 +356,12 @@ async fn get_users_me(State(app): State<App>, Caller(caller): Caller, query: Que
     params(("userId" = String, Path, description = "User ID"), ("expand" = Option<Vec<String>>, Query, description = "authorization")),
     responses((status = 200, body = UserDto), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn get_user(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, query: QueryParams) -> ApiResult<Json<UserDto>> {
+async fn get_user(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    query: QueryParams,
+) -> ApiResult<Json<UserDto>> {
     let user = users::get(&app, &caller, &id).await?;
     Ok(Json(render_one(&app, &user, &query).await?))
 }
@@ -316,15 +419,23 @@ async fn patch_user(
     PathParams(id): PathParams<String>,
     JsonBody(body): JsonBody<UpdateUserDto>,
 ) -> ApiResult<Json<UserDto>> {
-    let version = body.version.ok_or_else(|| ApiError::bad_request("version", "is required: send the user's current version"))?;
+    let version = body.version.ok_or_else(|| {
+        ApiError::bad_request("version", "is required: send the user's current version")
+    })?;
     if body.id.as_ref().is_some_and(|body_id| body_id != &id) {
-        return Err(ApiError::bad_request("id", "does not match the user id in the path"));
+        return Err(ApiError::bad_request(
+            "id",
+            "does not match the user id in the path",
+        ));
     }
     let current = users::get(&app, &caller, &id).await?;
     if let Some(email) = &body.email
         && user::parse_email("email", email)? != current.email
     {
-        return Err(ApiError::bad_request("email", "the primary email address cannot be changed"));
+        return Err(ApiError::bad_request(
+            "email",
+            "the primary email address cannot be changed",
+        ));
     }
     let patch = Patch {
         name: body.name,
@@ -332,18 +443,30 @@ async fn patch_user(
         title: body.title,
         preferred_name: body.preferred_name,
         manager_id: body.manager,
-        addresses: body.addresses.map(|a| a.into_iter().map(Address::from).collect()),
-        state: body.state.as_deref().map(|s| UserState::parse("state", s)).transpose()?,
+        addresses: body
+            .addresses
+            .map(|a| a.into_iter().map(Address::from).collect()),
+        state: body
+            .state
+            .as_deref()
+            .map(|s| UserState::parse("state", s))
+            .transpose()?,
     };
     let user = users::update(&app, &caller, &id, version, patch).await?;
-    Ok(Json(render_one(&app, &user, &QueryParams::default()).await?))
+    Ok(Json(
+        render_one(&app, &user, &QueryParams::default()).await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v2/users/{userId}", tag = "Users",
     params(("userId" = String, Path, description = "User ID")),
     responses((status = 200, description = "the user's state is now deleted"), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn delete_user(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<Json<serde_json::Value>> {
+async fn delete_user(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<serde_json::Value>> {
     users::delete(&app, &caller, &id).await?;
     Ok(Json(serde_json::json!({})))
 }

@@ -5,12 +5,16 @@ use casefile_domain::authz::{DivisionScope, Grant, Role};
 use casefile_store::{Division, Error as StoreError, OAuthClient};
 use serde_json::json;
 
-use super::{App, change, new_id, secrets};
+use super::{Actor, App, change, new_id, secrets};
 
 pub async fn run(app: &App) -> anyhow::Result<Division> {
     let home = ensure_home(app).await?;
-    if let (Some(id), Some(secret)) = (&app.config.admin_client_id, &app.config.admin_client_secret) {
-        let grants = [Grant { role: Role::Admin, scope: DivisionScope::All }];
+    if let (Some(id), Some(secret)) = (&app.config.admin_client_id, &app.config.admin_client_secret)
+    {
+        let grants = [Grant {
+            role: Role::Admin,
+            scope: DivisionScope::All,
+        }];
         save_client(app, id, "bootstrap admin", secret, &grants).await?;
         tracing::info!(client_id = %id, "bootstrap admin client ready");
     }
@@ -28,12 +32,26 @@ async fn ensure_home(app: &App) -> anyhow::Result<Division> {
         date_created: now,
         date_modified: now,
     };
-    let change = change("division", &candidate.id, 1, "division.created", None, now, None, Some(json!({"name": "Home"})));
+    let change = change(
+        "division",
+        &candidate.id,
+        1,
+        "division.created",
+        Actor { id: None, at: now },
+        None,
+        Some(json!({"name": "Home"})),
+    );
     Ok(app.store.ensure_home_division(&candidate, &change).await?)
 }
 
 /// Creates the client, or resets its name, secret and grants.
-pub async fn save_client(app: &App, id: &str, name: &str, secret: &str, grants: &[Grant]) -> anyhow::Result<()> {
+pub async fn save_client(
+    app: &App,
+    id: &str,
+    name: &str,
+    secret: &str,
+    grants: &[Grant],
+) -> anyhow::Result<()> {
     let now = app.clock.now();
     let (version, created) = match app.store.get_client(id).await {
         Ok(existing) => (existing.version + 1, existing.date_created),
@@ -48,16 +66,35 @@ pub async fn save_client(app: &App, id: &str, name: &str, secret: &str, grants: 
         date_created: created,
         date_modified: now,
     };
-    let grants_json: Vec<_> = grants.iter().map(|g| json!({"role": g.role.id(), "division": g.scope.as_str()})).collect();
-    let kind = if version == 1 { "oauth_client.created" } else { "oauth_client.updated" };
-    let change = change("oauth_client", id, version, kind, None, now, None, Some(json!({"name": name, "grants": grants_json})));
+    let grants_json: Vec<_> = grants
+        .iter()
+        .map(|g| json!({"role": g.role.id(), "division": g.scope.as_str()}))
+        .collect();
+    let kind = if version == 1 {
+        "oauth_client.created"
+    } else {
+        "oauth_client.updated"
+    };
+    let change = change(
+        "oauth_client",
+        id,
+        version,
+        kind,
+        Actor { id: None, at: now },
+        None,
+        Some(json!({"name": name, "grants": grants_json})),
+    );
     app.store.upsert_client(&client, grants, &change).await?;
     app.sessions.invalidate();
     Ok(())
 }
 
 /// A new client with a fresh id and secret; returns both (the secret is shown only now).
-pub async fn create_client(app: &App, name: &str, grants: &[Grant]) -> anyhow::Result<(String, String)> {
+pub async fn create_client(
+    app: &App,
+    name: &str,
+    grants: &[Grant],
+) -> anyhow::Result<(String, String)> {
     let id = new_id();
     let secret = secrets::random_token();
     save_client(app, &id, name, &secret, grants).await?;

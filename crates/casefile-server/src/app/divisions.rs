@@ -5,7 +5,7 @@ use casefile_domain::division::DivisionFields;
 use casefile_store::{Division, DivisionFilter, Error as StoreError, Listing, Page};
 use serde_json::{Value, json};
 
-use super::{App, change, new_id};
+use super::{Actor, App, change, new_id};
 use crate::error::{ApiError, ApiResult};
 
 const ENTITY: &str = "division";
@@ -44,7 +44,11 @@ pub async fn list(
     name: Option<String>,
     page: Page,
 ) -> ApiResult<Listing<Division>> {
-    let filter = DivisionFilter { visible: caller.divisions_with(Permission::DivisionView), ids, name };
+    let filter = DivisionFilter {
+        visible: caller.divisions_with(Permission::DivisionView),
+        ids,
+        name,
+    };
     Ok(app.store.list_divisions(&filter, page).await?)
 }
 
@@ -63,8 +67,22 @@ pub async fn create(app: &App, caller: &Principal, fields: DivisionFields) -> Ap
         date_created: now,
         date_modified: now,
     };
-    let change = change(ENTITY, &division.id, 1, "division.created", Some(&caller.subject_id), now, None, Some(snapshot(&division)));
-    app.store.create_division(&division, &change).await.map_err(name_taken)?;
+    let change = change(
+        ENTITY,
+        &division.id,
+        1,
+        "division.created",
+        Actor {
+            id: Some(&caller.subject_id),
+            at: now,
+        },
+        None,
+        Some(snapshot(&division)),
+    );
+    app.store
+        .create_division(&division, &change)
+        .await
+        .map_err(name_taken)?;
     Ok(division)
 }
 
@@ -95,12 +113,17 @@ pub async fn update(
         id,
         next.version,
         "division.updated",
-        Some(&caller.subject_id),
-        now,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: now,
+        },
         Some(snapshot(&current)),
         Some(snapshot(&next)),
     );
-    app.store.update_division(&next, current.version, &change).await.map_err(name_taken)?;
+    app.store
+        .update_division(&next, current.version, &change)
+        .await
+        .map_err(name_taken)?;
     Ok(next)
 }
 
@@ -110,7 +133,10 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
         .check(Permission::DivisionView, Permission::DivisionDelete, id)
         .map_err(|r| ApiError::from_refusal(r, "division"))?;
     if current.home {
-        return Err(ApiError::bad_request("divisionId", "the home division cannot be deleted"));
+        return Err(ApiError::bad_request(
+            "divisionId",
+            "the home division cannot be deleted",
+        ));
     }
     let now = app.clock.now();
     let change = change(
@@ -118,15 +144,17 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
         id,
         current.version + 1,
         "division.deleted",
-        Some(&caller.subject_id),
-        now,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: now,
+        },
         Some(snapshot(&current)),
         None,
     );
     match app.store.delete_division(id, &change).await {
-        Err(StoreError::Conflict { .. }) => {
-            Err(ApiError::conflict("the division still holds objects; move or delete them first"))
-        }
+        Err(StoreError::Conflict { .. }) => Err(ApiError::conflict(
+            "the division still holds objects; move or delete them first",
+        )),
         Err(StoreError::NotFound) => Err(ApiError::not_found("division")),
         other => {
             app.sessions.invalidate();

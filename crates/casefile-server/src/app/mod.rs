@@ -27,7 +27,12 @@ pub struct App {
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> Self {
         let sessions = Arc::new(sessions::Sessions::new(config.rate_limit_per_minute));
-        Self { store, clock, config: Arc::new(config), sessions }
+        Self {
+            store,
+            clock,
+            config: Arc::new(config),
+            sessions,
+        }
     }
 }
 
@@ -36,14 +41,21 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// Who made a change, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    /// The user or OAuth client id; `None` for the system itself.
+    pub id: Option<&'a str>,
+    pub at: casefile_domain::Timestamp,
+}
+
 /// The event of one change of one entity, with before/after snapshots.
 pub fn change(
     entity_type: &'static str,
     entity_id: &str,
     version: i64,
     kind: &'static str,
-    actor_id: Option<&str>,
-    at: casefile_domain::Timestamp,
+    actor: Actor<'_>,
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Change {
@@ -52,8 +64,8 @@ pub fn change(
         entity_id: entity_id.to_owned(),
         version,
         kind,
-        actor_id: actor_id.map(str::to_owned),
-        at,
+        actor_id: actor.id.map(str::to_owned),
+        at: actor.at,
         before,
         after,
     })

@@ -72,15 +72,32 @@ impl Sessions {
         fresh.then(|| entry.principal.clone())
     }
 
-    fn remember(&self, token_hash: String, principal: Principal, expires_at: Timestamp, now: Timestamp, generation: u64) {
+    fn remember(
+        &self,
+        token_hash: String,
+        principal: Principal,
+        expires_at: Timestamp,
+        now: Timestamp,
+        generation: u64,
+    ) {
         if let Ok(mut cache) = self.cache.lock() {
             if cache.len() >= CACHE_MAX {
-                cache.retain(|_, e| e.expires_at > now && (now - e.loaded_at).num_seconds() < CACHE_SECONDS);
+                cache.retain(|_, e| {
+                    e.expires_at > now && (now - e.loaded_at).num_seconds() < CACHE_SECONDS
+                });
                 if cache.len() >= CACHE_MAX {
                     cache.clear();
                 }
             }
-            cache.insert(token_hash, Cached { principal, expires_at, loaded_at: now, generation });
+            cache.insert(
+                token_hash,
+                Cached {
+                    principal,
+                    expires_at,
+                    loaded_at: now,
+                    generation,
+                },
+            );
         }
     }
 
@@ -94,7 +111,10 @@ impl Sessions {
         let Ok(mut buckets) = self.limiter.lock() else {
             return Ok(());
         };
-        let bucket = buckets.entry(client_id.to_owned()).or_insert(Bucket { tokens: capacity, at: now });
+        let bucket = buckets.entry(client_id.to_owned()).or_insert(Bucket {
+            tokens: capacity,
+            at: now,
+        });
         let elapsed = (now - bucket.at).num_milliseconds().max(0) as f64;
         bucket.tokens = (bucket.tokens + elapsed * per_ms).min(capacity);
         bucket.at = now;
@@ -132,22 +152,37 @@ async fn issue(app: &App, client_id: &str, user_id: Option<String>) -> ApiResult
         expires_at: now + chrono::Duration::seconds(ttl),
     };
     app.store.insert_token(&record).await?;
-    Ok(Issued { access_token, expires_in: ttl })
+    Ok(Issued {
+        access_token,
+        expires_in: ttl,
+    })
 }
 
 /// The client credentials grant: the token acts as the client, with the client's grants.
-pub async fn client_credentials(app: &App, client_id: &str, client_secret: &str) -> ApiResult<Issued> {
+pub async fn client_credentials(
+    app: &App,
+    client_id: &str,
+    client_secret: &str,
+) -> ApiResult<Issued> {
     check_client(app, client_id, client_secret).await?;
     issue(app, client_id, None).await
 }
 
 /// The resource owner password grant: the token acts as the user.
-pub async fn password(app: &App, client_id: &str, client_secret: &str, username: &str, pw: &str) -> ApiResult<Issued> {
+pub async fn password(
+    app: &App,
+    client_id: &str,
+    client_secret: &str,
+    username: &str,
+    pw: &str,
+) -> ApiResult<Issued> {
     check_client(app, client_id, client_secret).await?;
     let login = app.store.find_user_login(username.trim()).await?;
     let pw = pw.to_owned();
     let verified = tokio::task::spawn_blocking(move || match login {
-        Some((user, Some(hash))) if user.state == State::Active => secrets::verify_password(&pw, &hash).then_some(user),
+        Some((user, Some(hash))) if user.state == State::Active => {
+            secrets::verify_password(&pw, &hash).then_some(user)
+        }
         _ => {
             secrets::verify_against_nothing(&pw);
             None
@@ -169,7 +204,9 @@ pub async fn authenticate(app: &App, bearer: &str) -> ApiResult<Principal> {
     let generation = app.sessions.generation.load(Ordering::SeqCst);
     let token = match app.store.get_token(&token_hash).await {
         Ok(t) => t,
-        Err(StoreError::NotFound) => return Err(ApiError::unauthorized("invalid or unknown access token")),
+        Err(StoreError::NotFound) => {
+            return Err(ApiError::unauthorized("invalid or unknown access token"));
+        }
         Err(e) => return Err(e.into()),
     };
     if token.expires_at <= now {
@@ -179,7 +216,9 @@ pub async fn authenticate(app: &App, bearer: &str) -> ApiResult<Principal> {
         Some(user_id) => {
             let user = app.store.get_user(user_id).await?;
             if user.state != State::Active {
-                return Err(ApiError::unauthorized("the user of this token is not active"));
+                return Err(ApiError::unauthorized(
+                    "the user of this token is not active",
+                ));
             }
             Principal {
                 subject_id: user.id.clone(),
@@ -195,7 +234,13 @@ pub async fn authenticate(app: &App, bearer: &str) -> ApiResult<Principal> {
             grants: app.store.grants(&token.client_id).await?,
         },
     };
-    app.sessions.remember(token_hash, principal.clone(), token.expires_at, now, generation);
+    app.sessions.remember(
+        token_hash,
+        principal.clone(),
+        token.expires_at,
+        now,
+        generation,
+    );
     Ok(principal)
 }
 
@@ -213,7 +258,11 @@ mod tests {
         }
         assert_eq!(sessions.admit("c", t0), Err(1));
         assert!(sessions.admit("other", t0).is_ok());
-        assert!(sessions.admit("c", t0 + chrono::Duration::seconds(1)).is_ok());
+        assert!(
+            sessions
+                .admit("c", t0 + chrono::Duration::seconds(1))
+                .is_ok()
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use casefile_domain::user::{self, NewUser, Patch, State, User};
 use casefile_store::{Error as StoreError, Listing, NewUserRecord, Page, UserFilter};
 use serde_json::{Value, json};
 
-use super::{App, change, new_id, secrets};
+use super::{Actor, App, change, new_id, secrets};
 use crate::error::{ApiError, ApiResult};
 
 const ENTITY: &str = "user";
@@ -19,7 +19,12 @@ pub fn snapshot(u: &User) -> Value {
 }
 
 fn grants_snapshot(grants: &[Grant]) -> Value {
-    Value::Array(grants.iter().map(|g| json!({"role": g.role.id(), "division": g.scope.as_str()})).collect())
+    Value::Array(
+        grants
+            .iter()
+            .map(|g| json!({"role": g.role.id(), "division": g.scope.as_str()}))
+            .collect(),
+    )
 }
 
 async fn hash(password: String) -> ApiResult<String> {
@@ -32,16 +37,27 @@ async fn hash(password: String) -> ApiResult<String> {
 /// The division must exist and be visible to the caller; reported as a bad field otherwise.
 async fn visible_division(app: &App, caller: &Principal, field: &str, id: &str) -> ApiResult<()> {
     if !caller.can(Permission::DivisionView, id) && !caller.can(Permission::UserView, id) {
-        return Err(ApiError::bad_request(field, format!("division {id:?} was not found")));
+        return Err(ApiError::bad_request(
+            field,
+            format!("division {id:?} was not found"),
+        ));
     }
     match app.store.get_division(id).await {
         Ok(_) => Ok(()),
-        Err(StoreError::NotFound) => Err(ApiError::bad_request(field, format!("division {id:?} was not found"))),
+        Err(StoreError::NotFound) => Err(ApiError::bad_request(
+            field,
+            format!("division {id:?} was not found"),
+        )),
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn create(app: &App, caller: &Principal, new: NewUser, password: Option<String>) -> ApiResult<User> {
+pub async fn create(
+    app: &App,
+    caller: &Principal,
+    new: NewUser,
+    password: Option<String>,
+) -> ApiResult<User> {
     visible_division(app, caller, "divisionId", &new.division_id).await?;
     if !caller.can(Permission::UserAdd, &new.division_id) {
         return Err(ApiError::forbidden(Permission::UserAdd));
@@ -54,16 +70,34 @@ pub async fn create(app: &App, caller: &Principal, new: NewUser, password: Optio
         None => None,
     };
     let user = new.into_user(new_id(), app.clock.now());
-    let grants = [Grant { role: Role::Agent, scope: DivisionScope::One(user.division_id.clone()) }];
+    let grants = [Grant {
+        role: Role::Agent,
+        scope: DivisionScope::One(user.division_id.clone()),
+    }];
     let mut after = snapshot(&user);
     after["grants"] = grants_snapshot(&grants);
-    let change = change(ENTITY, &user.id, 1, "user.created", Some(&caller.subject_id), user.date_created, None, Some(after));
-    let record = NewUserRecord { user: &user, password_hash: password_hash.as_deref(), grants: &grants };
+    let change = change(
+        ENTITY,
+        &user.id,
+        1,
+        "user.created",
+        Actor {
+            id: Some(&caller.subject_id),
+            at: user.date_created,
+        },
+        None,
+        Some(after),
+    );
+    let record = NewUserRecord {
+        user: &user,
+        password_hash: password_hash.as_deref(),
+        grants: &grants,
+    };
     match app.store.create_user(&record, &change).await {
         Ok(()) => Ok(user),
-        Err(StoreError::Conflict { constraint }) if constraint.contains("email") => {
-            Err(ApiError::bad_request("email", "a user with this email address already exists"))
-        }
+        Err(StoreError::Conflict { constraint }) if constraint.contains("email") => Err(
+            ApiError::bad_request("email", "a user with this email address already exists"),
+        ),
         Err(e) => Err(e.into()),
     }
 }
@@ -112,17 +146,27 @@ pub async fn list(app: &App, caller: &Principal, q: ListQuery) -> ApiResult<List
 
 async fn editable(app: &App, caller: &Principal, id: &str, action: Permission) -> ApiResult<User> {
     let user = get(app, caller, id).await?;
-    caller.check(Permission::UserView, action, &user.division_id).map_err(|r| ApiError::from_refusal(r, "user"))?;
+    caller
+        .check(Permission::UserView, action, &user.division_id)
+        .map_err(|r| ApiError::from_refusal(r, "user"))?;
     Ok(user)
 }
 
-pub async fn update(app: &App, caller: &Principal, id: &str, version: i64, patch: Patch) -> ApiResult<User> {
+pub async fn update(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    version: i64,
+    patch: Patch,
+) -> ApiResult<User> {
     let current = editable(app, caller, id, Permission::UserEdit).await?;
     if current.version != version {
         return Err(ApiError::version_mismatch(current.version));
     }
     if let Some(Some(manager_id)) = &patch.manager_id {
-        get(app, caller, manager_id).await.map_err(|_| ApiError::bad_request("manager", "manager was not found"))?;
+        get(app, caller, manager_id)
+            .await
+            .map_err(|_| ApiError::bad_request("manager", "manager was not found"))?;
     }
     let next = user::apply(&current, patch, app.clock.now())?;
     let change = change(
@@ -130,12 +174,16 @@ pub async fn update(app: &App, caller: &Principal, id: &str, version: i64, patch
         id,
         next.version,
         "user.updated",
-        Some(&caller.subject_id),
-        next.date_modified,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: next.date_modified,
+        },
         Some(snapshot(&current)),
         Some(snapshot(&next)),
     );
-    app.store.update_user(&next, current.version, None, &change).await?;
+    app.store
+        .update_user(&next, current.version, None, &change)
+        .await?;
     app.sessions.invalidate();
     Ok(next)
 }
@@ -146,18 +194,29 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
     if current.state == State::Deleted {
         return Err(ApiError::not_found("user"));
     }
-    let next = user::apply(&current, Patch { state: Some(State::Deleted), ..Patch::default() }, app.clock.now())?;
+    let next = user::apply(
+        &current,
+        Patch {
+            state: Some(State::Deleted),
+            ..Patch::default()
+        },
+        app.clock.now(),
+    )?;
     let change = change(
         ENTITY,
         id,
         next.version,
         "user.deleted",
-        Some(&caller.subject_id),
-        next.date_modified,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: next.date_modified,
+        },
         Some(snapshot(&current)),
         Some(snapshot(&next)),
     );
-    app.store.update_user(&next, current.version, None, &change).await?;
+    app.store
+        .update_user(&next, current.version, None, &change)
+        .await?;
     app.sessions.invalidate();
     Ok(())
 }
@@ -173,11 +232,19 @@ pub async fn grants_of(app: &App, caller: &Principal, id: &str) -> ApiResult<(Us
 }
 
 /// Replaces a user's grants, bumping the user's version so the change is audited in order.
-pub async fn replace_grants(app: &App, caller: &Principal, id: &str, grants: Vec<Grant>) -> ApiResult<Vec<Grant>> {
+pub async fn replace_grants(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    grants: Vec<Grant>,
+) -> ApiResult<Vec<Grant>> {
     let user = editable(app, caller, id, Permission::GrantEdit).await?;
     for grant in &grants {
         let allowed = match &grant.scope {
-            DivisionScope::All => caller.grants.iter().any(|g| g.scope == DivisionScope::All && g.role.has(Permission::GrantEdit)),
+            DivisionScope::All => caller
+                .grants
+                .iter()
+                .any(|g| g.scope == DivisionScope::All && g.role.has(Permission::GrantEdit)),
             DivisionScope::One(division) => caller.can(Permission::GrantEdit, division),
         };
         if !allowed {
@@ -193,18 +260,28 @@ pub async fn replace_grants(app: &App, caller: &Principal, id: &str, grants: Vec
         id,
         next.version,
         "user.grants_changed",
-        Some(&caller.subject_id),
-        next.date_modified,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: next.date_modified,
+        },
         Some(json!({ "grants": grants_snapshot(&before) })),
         Some(json!({ "grants": grants_snapshot(&grants) })),
     );
-    app.store.update_user(&next, user.version, Some(&grants), &change).await?;
+    app.store
+        .update_user(&next, user.version, Some(&grants), &change)
+        .await?;
     app.sessions.invalidate();
     Ok(grants)
 }
 
 /// The user's grants with `grant` added (`add`) or removed.
-pub async fn edit_grant(app: &App, caller: &Principal, id: &str, grant: Grant, add: bool) -> ApiResult<Vec<Grant>> {
+pub async fn edit_grant(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    grant: Grant,
+    add: bool,
+) -> ApiResult<Vec<Grant>> {
     if let DivisionScope::One(division) = &grant.scope {
         visible_division(app, caller, "divisionId", division).await?;
     }

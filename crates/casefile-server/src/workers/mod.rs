@@ -28,7 +28,11 @@ pub trait Worker: Send + Sync + 'static {
 }
 
 /// Runs `worker` until `shutdown` turns true.
-pub async fn run(worker: Arc<dyn Worker>, clock: Arc<dyn Clock>, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(
+    worker: Arc<dyn Worker>,
+    clock: Arc<dyn Clock>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         let wait = match worker.tick(clock.now()).await {
             Ok(Outcome::Worked(_)) => Duration::ZERO,

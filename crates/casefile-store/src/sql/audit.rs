@@ -22,13 +22,15 @@ pub async fn record(conn: &mut AnyConnection, change: &Change) -> Result<()> {
     .execute(&mut *conn)
     .await?;
     for message in &change.outbox {
-        sqlx::query("INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ($1, $2, $3, $4)")
-            .bind(&message.topic)
-            .bind(message.payload.to_string())
-            .bind(millis(e.at))
-            .bind(millis(message.available_at))
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&message.topic)
+        .bind(message.payload.to_string())
+        .bind(millis(e.at))
+        .bind(millis(message.available_at))
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -60,5 +62,7 @@ pub async fn events(pool: &AnyPool, entity_type: &str, entity_id: &str) -> Resul
 }
 
 pub async fn outbox_len(pool: &AnyPool) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(pool).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        .fetch_one(pool)
+        .await?)
 }

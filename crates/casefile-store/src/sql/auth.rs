@@ -9,16 +9,22 @@ use super::scope_of;
 use crate::{Error, OAuthClient, Result, TokenRecord};
 
 pub async fn grants(pool: &AnyPool, subject_id: &str) -> Result<Vec<Grant>> {
-    let rows = sqlx::query("SELECT role, division FROM grants WHERE subject_id = $1 ORDER BY role, division")
-        .bind(subject_id)
-        .fetch_all(pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT role, division FROM grants WHERE subject_id = $1 ORDER BY role, division",
+    )
+    .bind(subject_id)
+    .fetch_all(pool)
+    .await?;
     let mut grants = Vec::with_capacity(rows.len());
     for row in rows {
         let role: String = row.try_get("role")?;
         let division: String = row.try_get("division")?;
-        let role = Role::parse(&role).ok_or_else(|| Error::Corrupt(format!("unknown role {role:?}")))?;
-        grants.push(Grant { role, scope: scope_of(&division) });
+        let role =
+            Role::parse(&role).ok_or_else(|| Error::Corrupt(format!("unknown role {role:?}")))?;
+        grants.push(Grant {
+            role,
+            scope: scope_of(&division),
+        });
     }
     Ok(grants)
 }
@@ -89,6 +95,9 @@ pub async fn get_token(pool: &AnyPool, token_hash: &str) -> Result<TokenRecord> 
 }
 
 pub async fn delete_expired_tokens(pool: &AnyPool, now: Timestamp) -> Result<u64> {
-    let done = sqlx::query("DELETE FROM tokens WHERE expires_at <= $1").bind(millis(now)).execute(pool).await?;
+    let done = sqlx::query("DELETE FROM tokens WHERE expires_at <= $1")
+        .bind(millis(now))
+        .execute(pool)
+        .await?;
     Ok(done.rows_affected())
 }

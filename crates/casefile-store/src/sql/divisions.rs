@@ -33,15 +33,28 @@ pub async fn get(pool: &AnyPool, id: &str) -> Result<Division> {
     from_row(&row)
 }
 
-pub async fn list(pool: &AnyPool, filter: &DivisionFilter, page: Page) -> Result<Listing<Division>> {
+pub async fn list(
+    pool: &AnyPool,
+    filter: &DivisionFilter,
+    page: Page,
+) -> Result<Listing<Division>> {
     let Some((mut condition, mut params)) = division_condition("id", &filter.visible, 1) else {
-        return Ok(Listing { entities: Vec::new(), total: 0 });
+        return Ok(Listing {
+            entities: Vec::new(),
+            total: 0,
+        });
     };
     if let Some(ids) = &filter.ids {
         if ids.is_empty() {
-            return Ok(Listing { entities: Vec::new(), total: 0 });
+            return Ok(Listing {
+                entities: Vec::new(),
+                total: 0,
+            });
         }
-        condition.push_str(&format!(" AND id IN ({})", super::placeholders(params.len() + 1, ids.len())));
+        condition.push_str(&format!(
+            " AND id IN ({})",
+            super::placeholders(params.len() + 1, ids.len())
+        ));
         params.extend(ids.iter().cloned());
     }
     if let Some(name) = &filter.name {
@@ -64,16 +77,22 @@ pub async fn list(pool: &AnyPool, filter: &DivisionFilter, page: Page) -> Result
     for p in &params {
         query = query.bind(p);
     }
-    let rows = query.bind(page.size).bind(page.offset()).fetch_all(pool).await?;
+    let rows = query
+        .bind(page.size)
+        .bind(page.offset())
+        .fetch_all(pool)
+        .await?;
     let entities = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
     Ok(Listing { entities, total })
 }
 
 pub async fn object_counts(pool: &AnyPool, id: &str) -> Result<Vec<(String, i64)>> {
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE division_id = $1 AND state <> 'deleted'")
-        .bind(id)
-        .fetch_one(pool)
-        .await?;
+    let users: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE division_id = $1 AND state <> 'deleted'",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
     Ok(vec![("user".to_owned(), users)])
 }
 
@@ -122,10 +141,18 @@ pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<()> {
         .fetch_one(&mut *conn)
         .await?;
     if users > 0 {
-        return Err(Error::Conflict { constraint: "users.division_id".to_owned() });
+        return Err(Error::Conflict {
+            constraint: "users.division_id".to_owned(),
+        });
     }
-    sqlx::query("DELETE FROM grants WHERE division = $1").bind(id).execute(&mut *conn).await?;
-    let done = sqlx::query("DELETE FROM divisions WHERE id = $1 AND home = 0").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM grants WHERE division = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let done = sqlx::query("DELETE FROM divisions WHERE id = $1 AND home = 0")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(Error::NotFound);
     }

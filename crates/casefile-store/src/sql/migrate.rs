@@ -33,12 +33,14 @@ pub async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
     for migration in MIGRATIONS {
         let mut tx = pool.begin().await?;
         if backend == Backend::Postgres {
-            tx.execute("SELECT pg_advisory_xact_lock(7166434645)").await?;
+            tx.execute("SELECT pg_advisory_xact_lock(7166434645)")
+                .await?;
         }
-        let applied: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-            .bind(migration.version)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(migration.version)
+                .fetch_optional(&mut *tx)
+                .await?;
         if applied.is_some() {
             tx.rollback().await?;
             continue;
@@ -48,16 +50,23 @@ pub async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
             Backend::Postgres => migration.postgres,
         };
         tx.execute(sqlx::raw_sql(sql)).await?;
-        #[allow(clippy::disallowed_methods)] // the record of when a migration ran is not domain time
+        #[allow(clippy::disallowed_methods)]
+        // the record of when a migration ran is not domain time
         let now = millis(chrono::Utc::now());
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(migration.version)
-            .bind(migration.name)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(migration.version)
+        .bind(migration.name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
-        tracing::info!(version = migration.version, name = migration.name, "migration applied");
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "migration applied"
+        );
     }
     Ok(())
 }
@@ -67,5 +76,8 @@ pub async fn health(pool: &AnyPool, _backend: Backend) -> Result<Health> {
         .fetch_one(pool)
         .await
         .map_err(Error::from)?;
-    Ok(Health { applied_migrations: applied, known_migrations: MIGRATIONS.len() as i64 })
+    Ok(Health {
+        applied_migrations: applied,
+        known_migrations: MIGRATIONS.len() as i64,
+    })
 }

@@ -24,8 +24,8 @@ use sqlx::{AnyConnection, AnyPool, Executor};
 use std::str::FromStr;
 
 use crate::{
-    Change, Division, DivisionFilter, Error, Event, Health, Listing, NewUserRecord, OAuthClient, Page, Result,
-    Store, TokenRecord, UserFilter,
+    Change, Division, DivisionFilter, Error, Event, Health, Listing, NewUserRecord, OAuthClient,
+    Page, Result, Store, TokenRecord, UserFilter,
 };
 
 /// Which database a URL names.
@@ -70,7 +70,10 @@ pub struct PoolSizes {
 
 impl Default for PoolSizes {
     fn default() -> Self {
-        Self { readers: 8, postgres: 16 }
+        Self {
+            readers: 8,
+            postgres: 16,
+        }
     }
 }
 
@@ -88,20 +91,36 @@ pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
     let store = match backend {
         Backend::Sqlite => {
             let url = sqlite_url(url);
-            let options = AnyConnectOptions::from_str(&url).map_err(|e| Error::InvalidUrl(e.to_string()))?;
-            let writer = sqlite_pool(1).connect_with(options.clone()).await.map_err(Error::from)?;
-            let reader = sqlite_pool(sizes.readers).connect_with(options).await.map_err(Error::from)?;
-            SqlStore { backend, writer, reader }
+            let options =
+                AnyConnectOptions::from_str(&url).map_err(|e| Error::InvalidUrl(e.to_string()))?;
+            let writer = sqlite_pool(1)
+                .connect_with(options.clone())
+                .await
+                .map_err(Error::from)?;
+            let reader = sqlite_pool(sizes.readers)
+                .connect_with(options)
+                .await
+                .map_err(Error::from)?;
+            SqlStore {
+                backend,
+                writer,
+                reader,
+            }
         }
         Backend::Postgres => {
-            let options = AnyConnectOptions::from_str(url).map_err(|e| Error::InvalidUrl(e.to_string()))?;
+            let options =
+                AnyConnectOptions::from_str(url).map_err(|e| Error::InvalidUrl(e.to_string()))?;
             let pool = AnyPoolOptions::new()
                 .max_connections(sizes.postgres)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await
                 .map_err(Error::from)?;
-            SqlStore { backend, writer: pool.clone(), reader: pool }
+            SqlStore {
+                backend,
+                writer: pool.clone(),
+                reader: pool,
+            }
         }
     };
     migrate::run(&store.writer, backend).await?;
@@ -110,7 +129,11 @@ pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
 
 /// `sqlite://file.db` → `sqlite://file.db?mode=rwc` so a missing file is created.
 fn sqlite_url(url: &str) -> String {
-    if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") }
+    if url.contains('?') {
+        url.to_owned()
+    } else {
+        format!("{url}?mode=rwc")
+    }
 }
 
 fn sqlite_pool(max: u32) -> AnyPoolOptions {
@@ -135,16 +158,26 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
 
 /// `$1, $2, …` placeholders starting after `first - 1` already-bound parameters.
 fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The SQL condition restricting rows to visible divisions, and its parameters.
 /// Returns `None` when nothing is visible (the query can be skipped).
-fn division_condition(column: &str, visible: &Divisions, first: usize) -> Option<(String, Vec<String>)> {
+fn division_condition(
+    column: &str,
+    visible: &Divisions,
+    first: usize,
+) -> Option<(String, Vec<String>)> {
     match visible {
         Divisions::All => Some(("1 = 1".to_owned(), Vec::new())),
         Divisions::Only(ids) if ids.is_empty() => None,
-        Divisions::Only(ids) => Some((format!("{column} IN ({})", placeholders(first, ids.len())), ids.clone())),
+        Divisions::Only(ids) => Some((
+            format!("{column} IN ({})", placeholders(first, ids.len())),
+            ids.clone(),
+        )),
     }
 }
 
@@ -152,8 +185,15 @@ fn scope_of(division: &str) -> DivisionScope {
     DivisionScope::parse(division)
 }
 
-async fn replace_grants(conn: &mut AnyConnection, subject_id: &str, grants: &[Grant]) -> Result<()> {
-    sqlx::query("DELETE FROM grants WHERE subject_id = $1").bind(subject_id).execute(&mut *conn).await?;
+async fn replace_grants(
+    conn: &mut AnyConnection,
+    subject_id: &str,
+    grants: &[Grant],
+) -> Result<()> {
+    sqlx::query("DELETE FROM grants WHERE subject_id = $1")
+        .bind(subject_id)
+        .execute(&mut *conn)
+        .await?;
     for grant in grants {
         sqlx::query("INSERT INTO grants (subject_id, role, division) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(subject_id)
@@ -168,7 +208,11 @@ async fn replace_grants(conn: &mut AnyConnection, subject_id: &str, grants: &[Gr
 /// After a conditional update touched no row: was it missing, or stale?
 async fn missing_or_stale(conn: &mut AnyConnection, table: &str, id: &str) -> Error {
     let sql = format!("SELECT version FROM {table} WHERE id = $1");
-    match sqlx::query_scalar::<_, i64>(&sql).bind(id).fetch_optional(&mut *conn).await {
+    match sqlx::query_scalar::<_, i64>(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+    {
         Ok(Some(current)) => Error::VersionMismatch { current },
         Ok(None) => Error::NotFound,
         Err(e) => e.into(),
@@ -185,7 +229,11 @@ impl Store for SqlStore {
         migrate::health(&self.reader, self.backend).await
     }
 
-    async fn ensure_home_division(&self, candidate: &Division, change: &Change) -> Result<Division> {
+    async fn ensure_home_division(
+        &self,
+        candidate: &Division,
+        change: &Change,
+    ) -> Result<Division> {
         if let Ok(home) = divisions::home(&self.writer).await {
             return Ok(home);
         }
@@ -211,7 +259,11 @@ impl Store for SqlStore {
         divisions::get(&self.reader, id).await
     }
 
-    async fn list_divisions(&self, filter: &DivisionFilter, page: Page) -> Result<Listing<Division>> {
+    async fn list_divisions(
+        &self,
+        filter: &DivisionFilter,
+        page: Page,
+    ) -> Result<Listing<Division>> {
         divisions::list(&self.reader, filter, page).await
     }
 
@@ -227,7 +279,12 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn update_division(&self, division: &Division, expected_version: i64, change: &Change) -> Result<()> {
+    async fn update_division(
+        &self,
+        division: &Division,
+        expected_version: i64,
+        change: &Change,
+    ) -> Result<()> {
         let mut tx = self.writer.begin().await?;
         divisions::update(&mut tx, division, expected_version).await?;
         audit::record(&mut tx, change).await?;
@@ -281,7 +338,13 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn set_user_password(&self, user: &User, expected_version: i64, hash: &str, change: &Change) -> Result<()> {
+    async fn set_user_password(
+        &self,
+        user: &User,
+        expected_version: i64,
+        hash: &str,
+        change: &Change,
+    ) -> Result<()> {
         let mut tx = self.writer.begin().await?;
         users::update(&mut tx, user, expected_version).await?;
         users::set_password(&mut tx, &user.id, hash).await?;
@@ -294,7 +357,12 @@ impl Store for SqlStore {
         auth::grants(&self.reader, subject_id).await
     }
 
-    async fn upsert_client(&self, client: &OAuthClient, grants: &[Grant], change: &Change) -> Result<()> {
+    async fn upsert_client(
+        &self,
+        client: &OAuthClient,
+        grants: &[Grant],
+        change: &Change,
+    ) -> Result<()> {
         let mut tx = self.writer.begin().await?;
         auth::upsert_client(&mut tx, client).await?;
         replace_grants(&mut tx, &client.id, grants).await?;

@@ -11,7 +11,10 @@ pub fn millis(at: Timestamp) -> i64 {
 }
 
 pub fn instant(ms: i64) -> Result<Timestamp> {
-    chrono::Utc.timestamp_millis_opt(ms).single().ok_or_else(|| Error::Corrupt(format!("timestamp {ms} out of range")))
+    chrono::Utc
+        .timestamp_millis_opt(ms)
+        .single()
+        .ok_or_else(|| Error::Corrupt(format!("timestamp {ms} out of range")))
 }
 
 pub fn json_text(value: &Option<serde_json::Value>) -> Option<String> {

@@ -39,15 +39,23 @@ pub async fn get(pool: &AnyPool, id: &str) -> Result<User> {
 
 pub async fn find_login(pool: &AnyPool, email: &str) -> Result<Option<(User, Option<String>)>> {
     let sql = format!("SELECT {COLUMNS}, password_hash FROM users WHERE email = $1");
-    let Some(row) = sqlx::query(&sql).bind(email.to_lowercase()).fetch_optional(pool).await? else {
+    let Some(row) = sqlx::query(&sql)
+        .bind(email.to_lowercase())
+        .fetch_optional(pool)
+        .await?
+    else {
         return Ok(None);
     };
     Ok(Some((from_row(&row)?, row.try_get("password_hash")?)))
 }
 
 pub async fn list(pool: &AnyPool, filter: &UserFilter, page: Page) -> Result<Listing<User>> {
-    let Some((mut condition, mut params)) = division_condition("division_id", &filter.visible, 1) else {
-        return Ok(Listing { entities: Vec::new(), total: 0 });
+    let Some((mut condition, mut params)) = division_condition("division_id", &filter.visible, 1)
+    else {
+        return Ok(Listing {
+            entities: Vec::new(),
+            total: 0,
+        });
     };
     if let Some(state) = filter.state {
         condition.push_str(&format!(" AND state = ${}", params.len() + 1));
@@ -55,9 +63,15 @@ pub async fn list(pool: &AnyPool, filter: &UserFilter, page: Page) -> Result<Lis
     }
     if let Some(ids) = &filter.ids {
         if ids.is_empty() {
-            return Ok(Listing { entities: Vec::new(), total: 0 });
+            return Ok(Listing {
+                entities: Vec::new(),
+                total: 0,
+            });
         }
-        condition.push_str(&format!(" AND id IN ({})", placeholders(params.len() + 1, ids.len())));
+        condition.push_str(&format!(
+            " AND id IN ({})",
+            placeholders(params.len() + 1, ids.len())
+        ));
         params.extend(ids.iter().cloned());
     }
     let count_sql = format!("SELECT COUNT(*) FROM users WHERE {condition}");
@@ -77,7 +91,11 @@ pub async fn list(pool: &AnyPool, filter: &UserFilter, page: Page) -> Result<Lis
     for p in &params {
         query = query.bind(p);
     }
-    let rows = query.bind(page.size).bind(page.offset()).fetch_all(pool).await?;
+    let rows = query
+        .bind(page.size)
+        .bind(page.offset())
+        .fetch_all(pool)
+        .await?;
     let entities = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
     Ok(Listing { entities, total })
 }
@@ -134,6 +152,10 @@ pub async fn update(conn: &mut AnyConnection, u: &User, expected_version: i64) -
 }
 
 pub async fn set_password(conn: &mut AnyConnection, id: &str, hash: &str) -> Result<()> {
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(id).execute(&mut *conn).await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The storage conformance suite. It runs on SQLite by default and on PostgreSQL when
 //! `CASEFILE_TEST_DATABASE_URL` is set; CI runs it both ways.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use std::sync::Arc;
 
@@ -7,8 +8,8 @@ use casefile_domain::Timestamp;
 use casefile_domain::authz::{DivisionScope, Divisions, Grant, Role};
 use casefile_domain::user::{NewUser, State, User};
 use casefile_store::{
-    Change, Division, DivisionFilter, Error, NewEvent, NewOutbox, NewUserRecord, OAuthClient, Page, PoolSizes,
-    SqlStore, Store, TokenRecord, UserFilter,
+    Change, Division, DivisionFilter, Error, NewEvent, NewOutbox, NewUserRecord, OAuthClient, Page,
+    PoolSizes, SqlStore, Store, TokenRecord, UserFilter,
 };
 use chrono::TimeZone;
 
@@ -21,8 +22,16 @@ struct Db {
 async fn db() -> Db {
     let dir = tempfile::tempdir().unwrap();
     let url = casefile_store::testing::fresh_database_url(dir.path()).await;
-    let store = Arc::new(casefile_store::connect(&url, PoolSizes::default()).await.unwrap());
-    Db { store, url, _dir: dir }
+    let store = Arc::new(
+        casefile_store::connect(&url, PoolSizes::default())
+            .await
+            .unwrap(),
+    );
+    Db {
+        store,
+        url,
+        _dir: dir,
+    }
 }
 
 fn t0() -> Timestamp {
@@ -53,7 +62,10 @@ async fn home(store: &SqlStore) -> Division {
         date_modified: t0(),
     };
     let change = event("division", &candidate.id, 1);
-    store.ensure_home_division(&candidate, &change).await.unwrap()
+    store
+        .ensure_home_division(&candidate, &change)
+        .await
+        .unwrap()
 }
 
 async fn division(store: &SqlStore, name: &str) -> Division {
@@ -66,26 +78,49 @@ async fn division(store: &SqlStore, name: &str) -> Division {
         date_created: t0(),
         date_modified: t0(),
     };
-    store.create_division(&d, &event("division", &d.id, 1)).await.unwrap();
+    store
+        .create_division(&d, &event("division", &d.id, 1))
+        .await
+        .unwrap();
     d
 }
 
 fn user(division_id: &str, email: &str) -> User {
-    NewUser::parse(email, email, division_id.to_owned(), None, None, None, vec![])
-        .unwrap()
-        .into_user(uuid::Uuid::new_v4().to_string(), t0())
+    NewUser::parse(
+        email,
+        email,
+        division_id.to_owned(),
+        None,
+        None,
+        None,
+        vec![],
+    )
+    .unwrap()
+    .into_user(uuid::Uuid::new_v4().to_string(), t0())
 }
 
 async fn create_user(store: &SqlStore, u: &User) {
-    let grants = [Grant { role: Role::Agent, scope: DivisionScope::One(u.division_id.clone()) }];
-    let record = NewUserRecord { user: u, password_hash: Some("hash"), grants: &grants };
-    store.create_user(&record, &event("user", &u.id, 1)).await.unwrap();
+    let grants = [Grant {
+        role: Role::Agent,
+        scope: DivisionScope::One(u.division_id.clone()),
+    }];
+    let record = NewUserRecord {
+        user: u,
+        password_hash: Some("hash"),
+        grants: &grants,
+    };
+    store
+        .create_user(&record, &event("user", &u.id, 1))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn migrations_are_idempotent_and_health_reports_them() {
     let db = db().await;
-    let again = casefile_store::connect(&db.url, PoolSizes::default()).await.unwrap();
+    let again = casefile_store::connect(&db.url, PoolSizes::default())
+        .await
+        .unwrap();
     let health = again.health().await.unwrap();
     assert!(health.is_ready());
     assert!(health.applied_migrations >= 1);
@@ -98,7 +133,10 @@ async fn home_division_is_created_once() {
     let second = home(&db.store).await;
     assert_eq!(first.id, second.id);
     assert!(first.home);
-    assert_eq!(db.store.events("division", &first.id).await.unwrap().len(), 1);
+    assert_eq!(
+        db.store.events("division", &first.id).await.unwrap().len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -118,17 +156,44 @@ async fn users_round_trip_with_versions_and_events() {
     let mut next = u.clone();
     next.title = Some("Lead — ünïcode".into());
     next.version = 2;
-    db.store.update_user(&next, 1, None, &event("user", &u.id, 2)).await.unwrap();
-    assert_eq!(db.store.get_user(&u.id).await.unwrap().title.as_deref(), Some("Lead — ünïcode"));
+    db.store
+        .update_user(&next, 1, None, &event("user", &u.id, 2))
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store.get_user(&u.id).await.unwrap().title.as_deref(),
+        Some("Lead — ünïcode")
+    );
 
-    let stale = db.store.update_user(&next, 1, None, &event("user", &u.id, 3)).await.unwrap_err();
-    assert!(matches!(stale, Error::VersionMismatch { current: 2 }), "{stale:?}");
+    let stale = db
+        .store
+        .update_user(&next, 1, None, &event("user", &u.id, 3))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(stale, Error::VersionMismatch { current: 2 }),
+        "{stale:?}"
+    );
     let missing = user(&h.id, "nobody@example.com");
-    assert!(matches!(db.store.update_user(&missing, 1, None, &event("user", &missing.id, 2)).await, Err(Error::NotFound)));
+    assert!(matches!(
+        db.store
+            .update_user(&missing, 1, None, &event("user", &missing.id, 2))
+            .await,
+        Err(Error::NotFound)
+    ));
 
     let events = db.store.events("user", &u.id).await.unwrap();
-    assert_eq!(events.iter().map(|e| e.version).collect::<Vec<_>>(), vec![1, 2], "no event for the refused change");
-    let (found, hash) = db.store.find_user_login("ADA@example.com").await.unwrap().unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.version).collect::<Vec<_>>(),
+        vec![1, 2],
+        "no event for the refused change"
+    );
+    let (found, hash) = db
+        .store
+        .find_user_login("ADA@example.com")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(found.id, u.id);
     assert_eq!(hash.as_deref(), Some("hash"));
 }
@@ -139,9 +204,19 @@ async fn duplicate_email_is_a_conflict_naming_the_constraint() {
     let h = home(&db.store).await;
     create_user(&db.store, &user(&h.id, "a@example.com")).await;
     let dup = user(&h.id, "a@example.com");
-    let record = NewUserRecord { user: &dup, password_hash: None, grants: &[] };
-    match db.store.create_user(&record, &event("user", &dup.id, 1)).await {
-        Err(Error::Conflict { constraint }) => assert!(constraint.contains("email"), "{constraint}"),
+    let record = NewUserRecord {
+        user: &dup,
+        password_hash: None,
+        grants: &[],
+    };
+    match db
+        .store
+        .create_user(&record, &event("user", &dup.id, 1))
+        .await
+    {
+        Err(Error::Conflict { constraint }) => {
+            assert!(constraint.contains("email"), "{constraint}")
+        }
         other => panic!("expected a conflict, got {other:?}"),
     }
 }
@@ -157,14 +232,33 @@ async fn a_failing_event_rolls_back_the_entity_and_its_outbox() {
     next.version = 2;
     // An event whose (entity, version) already exists makes the transaction fail.
     let mut change = event("user", &u.id, 1);
-    change.outbox.push(NewOutbox { topic: "user.updated".into(), payload: serde_json::json!({}), available_at: t0() });
+    change.outbox.push(NewOutbox {
+        topic: "user.updated".into(),
+        payload: serde_json::json!({}),
+        available_at: t0(),
+    });
     let before = db.store.outbox_len().await.unwrap();
-    assert!(matches!(db.store.update_user(&next, 1, None, &change).await, Err(Error::Conflict { .. })));
-    assert_eq!(db.store.get_user(&u.id).await.unwrap().name, u.name, "entity write rolled back");
-    assert_eq!(db.store.outbox_len().await.unwrap(), before, "outbox write rolled back");
+    assert!(matches!(
+        db.store.update_user(&next, 1, None, &change).await,
+        Err(Error::Conflict { .. })
+    ));
+    assert_eq!(
+        db.store.get_user(&u.id).await.unwrap().name,
+        u.name,
+        "entity write rolled back"
+    );
+    assert_eq!(
+        db.store.outbox_len().await.unwrap(),
+        before,
+        "outbox write rolled back"
+    );
 
     let mut ok = event("user", &u.id, 2);
-    ok.outbox.push(NewOutbox { topic: "user.updated".into(), payload: serde_json::json!({"id": u.id}), available_at: t0() });
+    ok.outbox.push(NewOutbox {
+        topic: "user.updated".into(),
+        payload: serde_json::json!({"id": u.id}),
+        available_at: t0(),
+    });
     db.store.update_user(&next, 1, None, &ok).await.unwrap();
     assert_eq!(db.store.outbox_len().await.unwrap(), before + 1);
 }
@@ -181,7 +275,11 @@ async fn concurrent_updates_with_one_version_have_one_winner() {
         let mut next = u.clone();
         next.title = Some(format!("writer {i}"));
         next.version = 2;
-        tasks.push(tokio::spawn(async move { store.update_user(&next, 1, None, &event("user", &next.id, 2)).await }));
+        tasks.push(tokio::spawn(async move {
+            store
+                .update_user(&next, 1, None, &event("user", &next.id, 2))
+                .await
+        }));
     }
     let mut wins = 0;
     for t in tasks {
@@ -206,22 +304,92 @@ async fn listing_filters_by_visible_divisions_and_pages() {
     for i in 0..3 {
         create_user(&db.store, &user(&b.id, &format!("b{i}@example.com"))).await;
     }
-    let only_b = UserFilter { visible: Divisions::Only(vec![b.id.clone()]), ids: None, state: Some(State::Active), descending: false };
-    let page = db.store.list_users(&only_b, Page { number: 1, size: 2 }).await.unwrap();
+    let only_b = UserFilter {
+        visible: Divisions::Only(vec![b.id.clone()]),
+        ids: None,
+        state: Some(State::Active),
+        descending: false,
+    };
+    let page = db
+        .store
+        .list_users(&only_b, Page { number: 1, size: 2 })
+        .await
+        .unwrap();
     assert_eq!(page.total, 3);
     assert_eq!(page.entities.len(), 2);
     assert!(page.entities.iter().all(|u| u.division_id == b.id));
-    let second = db.store.list_users(&only_b, Page { number: 2, size: 2 }).await.unwrap();
+    let second = db
+        .store
+        .list_users(&only_b, Page { number: 2, size: 2 })
+        .await
+        .unwrap();
     assert_eq!(second.entities.len(), 1);
 
-    let nothing = UserFilter { visible: Divisions::Only(vec![]), ids: None, state: None, descending: false };
-    assert_eq!(db.store.list_users(&nothing, Page { number: 1, size: 10 }).await.unwrap().total, 0);
-    let all = UserFilter { visible: Divisions::All, ids: None, state: None, descending: true };
-    assert_eq!(db.store.list_users(&all, Page { number: 1, size: 100 }).await.unwrap().total, 8);
+    let nothing = UserFilter {
+        visible: Divisions::Only(vec![]),
+        ids: None,
+        state: None,
+        descending: false,
+    };
+    assert_eq!(
+        db.store
+            .list_users(
+                &nothing,
+                Page {
+                    number: 1,
+                    size: 10
+                }
+            )
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    let all = UserFilter {
+        visible: Divisions::All,
+        ids: None,
+        state: None,
+        descending: true,
+    };
+    assert_eq!(
+        db.store
+            .list_users(
+                &all,
+                Page {
+                    number: 1,
+                    size: 100
+                }
+            )
+            .await
+            .unwrap()
+            .total,
+        8
+    );
 
-    let divisions = DivisionFilter { visible: Divisions::All, ids: None, name: Some("b".into()) };
-    let found = db.store.list_divisions(&divisions, Page { number: 1, size: 10 }).await.unwrap();
-    assert_eq!(found.entities.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), vec![b.id.clone()]);
+    let divisions = DivisionFilter {
+        visible: Divisions::All,
+        ids: None,
+        name: Some("b".into()),
+    };
+    let found = db
+        .store
+        .list_divisions(
+            &divisions,
+            Page {
+                number: 1,
+                size: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found
+            .entities
+            .iter()
+            .map(|d| d.id.clone())
+            .collect::<Vec<_>>(),
+        vec![b.id.clone()]
+    );
 }
 
 #[tokio::test]
@@ -230,13 +398,38 @@ async fn divisions_holding_users_cannot_be_deleted() {
     let h = home(&db.store).await;
     let b = division(&db.store, "Back office").await;
     create_user(&db.store, &user(&b.id, "x@example.com")).await;
-    assert!(matches!(db.store.delete_division(&b.id, &event("division", &b.id, 2)).await, Err(Error::Conflict { .. })));
+    assert!(matches!(
+        db.store
+            .delete_division(&b.id, &event("division", &b.id, 2))
+            .await,
+        Err(Error::Conflict { .. })
+    ));
     let empty = division(&db.store, "Empty").await;
-    db.store.delete_division(&empty.id, &event("division", &empty.id, 2)).await.unwrap();
-    assert!(matches!(db.store.get_division(&empty.id).await, Err(Error::NotFound)));
-    assert!(matches!(db.store.delete_division(&h.id, &event("division", &h.id, 2)).await, Err(Error::NotFound)));
-    let dup = Division { id: "other".into(), name: "BACK OFFICE".into(), ..b.clone() };
-    assert!(matches!(db.store.create_division(&dup, &event("division", "other", 1)).await, Err(Error::Conflict { .. })));
+    db.store
+        .delete_division(&empty.id, &event("division", &empty.id, 2))
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.store.get_division(&empty.id).await,
+        Err(Error::NotFound)
+    ));
+    assert!(matches!(
+        db.store
+            .delete_division(&h.id, &event("division", &h.id, 2))
+            .await,
+        Err(Error::NotFound)
+    ));
+    let dup = Division {
+        id: "other".into(),
+        name: "BACK OFFICE".into(),
+        ..b.clone()
+    };
+    assert!(matches!(
+        db.store
+            .create_division(&dup, &event("division", "other", 1))
+            .await,
+        Err(Error::Conflict { .. })
+    ));
 }
 
 #[tokio::test]
@@ -251,10 +444,23 @@ async fn clients_grants_and_tokens() {
         date_created: t0(),
         date_modified: t0(),
     };
-    let grants = vec![Grant { role: Role::Admin, scope: DivisionScope::All }];
-    db.store.upsert_client(&client, &grants, &event("oauth_client", "c1", 1)).await.unwrap();
-    let rotated = OAuthClient { secret_hash: "h2".into(), version: 2, ..client.clone() };
-    db.store.upsert_client(&rotated, &grants, &event("oauth_client", "c1", 2)).await.unwrap();
+    let grants = vec![Grant {
+        role: Role::Admin,
+        scope: DivisionScope::All,
+    }];
+    db.store
+        .upsert_client(&client, &grants, &event("oauth_client", "c1", 1))
+        .await
+        .unwrap();
+    let rotated = OAuthClient {
+        secret_hash: "h2".into(),
+        version: 2,
+        ..client.clone()
+    };
+    db.store
+        .upsert_client(&rotated, &grants, &event("oauth_client", "c1", 2))
+        .await
+        .unwrap();
     assert_eq!(db.store.get_client("c1").await.unwrap().secret_hash, "h2");
     assert_eq!(db.store.grants("c1").await.unwrap(), grants);
 
@@ -268,13 +474,24 @@ async fn clients_grants_and_tokens() {
     db.store.insert_token(&token).await.unwrap();
     assert_eq!(db.store.get_token("t").await.unwrap(), token);
     assert_eq!(db.store.delete_expired_tokens(t0()).await.unwrap(), 0);
-    assert_eq!(db.store.delete_expired_tokens(t0() + chrono::Duration::hours(2)).await.unwrap(), 1);
-    assert!(matches!(db.store.get_token("t").await, Err(Error::NotFound)));
+    assert_eq!(
+        db.store
+            .delete_expired_tokens(t0() + chrono::Duration::hours(2))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(matches!(
+        db.store.get_token("t").await,
+        Err(Error::NotFound)
+    ));
 }
 
 #[tokio::test]
 async fn unknown_url_schemes_are_refused() {
-    let err = casefile_store::connect("mysql://localhost/x", PoolSizes::default()).await.unwrap_err();
+    let err = casefile_store::connect("mysql://localhost/x", PoolSizes::default())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("sqlite://"), "{err}");
     assert!(casefile_store::sql_redact("postgres://u:secret@h/db").contains("***"));
 }

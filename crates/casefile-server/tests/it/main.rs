@@ -1,0 +1,13 @@
+//! The server's integration tests: the router in-process with a manual clock, on SQLite by
+//! default and on PostgreSQL when `CASEFILE_TEST_DATABASE_URL` is set; a few tests run the
+//! real binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
+
+mod auth;
+mod divisions;
+mod errors;
+mod harness;
+mod openapi;
+mod routes;
+mod shutdown;
+mod users;

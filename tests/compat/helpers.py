@@ -1,0 +1,103 @@
+"""Helpers shared by the compatibility tests: raw HTTP, SDK models, Genesys error bodies."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+import PureCloudPlatformClientV2 as gc
+from PureCloudPlatformClientV2.rest import ApiException
+
+HTTP_TIMEOUT_S = 30.0
+
+# Plain urllib without proxies from the environment: the server is on loopback.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+# --------------------------------------------------------------------------- raw HTTP
+
+
+@dataclass
+class RawResponse:
+    status: int
+    body: bytes
+    headers: dict
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+
+def http_request(method: str, url: str, *, headers: dict | None = None, data: bytes | None = None) -> RawResponse:
+    """One HTTP request with urllib; HTTP error statuses are returned, not raised."""
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with _OPENER.open(req, timeout=HTTP_TIMEOUT_S) as resp:
+            return RawResponse(resp.status, resp.read(), dict(resp.headers))
+    except urllib.error.HTTPError as e:
+        return RawResponse(e.code, e.read(), dict(e.headers))
+
+
+def post_token(base_url: str, client_id: str, client_secret: str, **form: str) -> RawResponse:
+    """POST /oauth/token with HTTP Basic client authentication and a form body."""
+    basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode("ascii")
+    return http_request(
+        "POST",
+        base_url + "/oauth/token",
+        headers={"Authorization": "Basic " + basic, "Content-Type": "application/x-www-form-urlencoded"},
+        data=urllib.parse.urlencode(form).encode("ascii"),
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def model(cls, **attrs):
+    """Build an SDK model (their constructors take no arguments)."""
+    obj = cls()
+    for k, v in attrs.items():
+        setattr(obj, k, v)
+    return obj
+
+
+def error_body(exc: ApiException) -> dict:
+    """The Genesys ErrorBody of a failed call, checked for its shape."""
+    assert exc.body, f"HTTP {exc.status} came back with no body"
+    body = json.loads(exc.body)
+    assert isinstance(body, dict), body
+    for key in ("message", "code", "status"):
+        assert key in body, f"ErrorBody lacks {key!r}: {body}"
+    assert isinstance(body["message"], str) and body["message"], body
+    assert isinstance(body["code"], str) and body["code"], body
+    assert body["status"] == exc.status, body
+    # Must parse as the SDK's own ErrorBody model.
+    parsed = gc.api_client.ApiClient()._ApiClient__deserialize(body, "ErrorBody")
+    assert parsed.status == exc.status and parsed.code == body["code"]
+    return body
+
+
+def expect_api_error(status: int, fn, *args, **kwargs) -> dict:
+    """Call an SDK method expecting ApiException with this HTTP status; return the ErrorBody."""
+    with pytest.raises(ApiException) as info:
+        fn(*args, **kwargs)
+    assert info.value.status == status, f"expected HTTP {status}, got {info.value.status}: {info.value.body}"
+    return error_body(info.value)
+
+
+def all_pages(fetch, page_size: int = 100):
+    """Every entity of a paged Genesys listing, following pageNumber up to pageCount."""
+    first = fetch(page_size=page_size, page_number=1)
+    entities = list(first.entities or [])
+    for n in range(2, (first.page_count or 1) + 1):
+        entities.extend(fetch(page_size=page_size, page_number=n).entities or [])
+    return first, entities
