@@ -28,10 +28,9 @@ from pathlib import Path
 import pytest
 
 import PureCloudPlatformClientV2 as gc
-from PureCloudPlatformClientV2.configuration import Configuration
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helpers import HTTP_TIMEOUT_S, http_request, model, post_token, unique  # noqa: E402
+from helpers import Configuration, http_request, model, new_api_client, password_token, unique  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BIN = REPO_ROOT / "target" / "debug" / "casefile"
@@ -166,54 +165,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             terminalreporter.write_line(line)
 
 
-# --------------------------------------------------------------------------- SDK clients
-
-
-def _point_sdk_at(base_url: str) -> None:
-    """Point the SDK's process-wide Configuration at the test server.
-
-    Configuration is a singleton; ApiClient() copies its host and gateway settings at
-    construction. A ~/.genesyscloudpython/config file may set a host or a gateway, which
-    would redirect requests, so both are overridden here and again on every client.
-    """
-    cfg = Configuration()
-    cfg.host = base_url
-    cfg.gateway_configuration = None
-    cfg.proxy = None
-    cfg.access_token = ""
-    gc.configuration.host = base_url
-
-
-def _bound_transport(client) -> None:
-    """Give the SDK's urllib3 pool a timeout and no silent retries of failed requests.
-
-    The SDK's DefaultHttpClient ignores its timeout and retries every method (POST too) on
-    read errors; a hung or crashing server should fail a test quickly and visibly instead.
-    """
-    try:
-        import urllib3
-
-        pool = client.get_http_client().rest_client.pool_manager
-        pool.connection_pool_kw["timeout"] = urllib3.Timeout(connect=5.0, read=HTTP_TIMEOUT_S)
-        pool.connection_pool_kw["retries"] = urllib3.Retry(total=2, connect=2, read=0, status=0, redirect=0)
-    except Exception:  # the SDK's internals changed: keep its defaults
-        pass
-
-
-def new_api_client(base_url: str, access_token: str | None = None):
-    """An ApiClient bound to the test server, optionally holding a bearer token."""
-    _point_sdk_at(base_url)
-    client = gc.api_client.ApiClient(host=base_url)
-    client.gateway_configuration = None
-    _bound_transport(client)
-    assert client.host == base_url
-    assert client.get_conf_url("api", client.host) == base_url
-    assert client.get_conf_url("login", client.host) == base_url
-    if access_token is not None:
-        client.access_token = access_token
-    return client
-
-
 @pytest.fixture(scope="session")
 def base_url(server) -> str:
     return server.base_url
@@ -244,16 +195,6 @@ def authz_api(admin_client):
 @pytest.fixture(scope="session")
 def home_division(admin_client):
     return gc.AuthorizationApi(admin_client).get_authorization_divisions_home()
-
-
-def password_token(server: Server, username: str, password: str) -> str:
-    """An access token acting as a user (password grant, admin client's Basic auth)."""
-    resp = post_token(server.base_url, server.client_id, server.client_secret,
-                      grant_type="password", username=username, password=password)
-    assert resp.status == 200, f"password grant for {username}: HTTP {resp.status} {resp.body!r}"
-    data = resp.json()
-    assert isinstance(data.get("access_token"), str) and data["access_token"]
-    return data["access_token"]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 import PureCloudPlatformClientV2 as gc
+from PureCloudPlatformClientV2.configuration import Configuration
 from PureCloudPlatformClientV2.rest import ApiException
 
 HTTP_TIMEOUT_S = 30.0
@@ -101,3 +102,61 @@ def all_pages(fetch, page_size: int = 100):
     for n in range(2, (first.page_count or 1) + 1):
         entities.extend(fetch(page_size=page_size, page_number=n).entities or [])
     return first, entities
+
+
+# --------------------------------------------------------------------------- SDK clients
+
+
+def _point_sdk_at(base_url: str) -> None:
+    """Point the SDK's process-wide Configuration at the test server.
+
+    Configuration is a singleton; ApiClient() copies its host and gateway settings at
+    construction. A ~/.genesyscloudpython/config file may set a host or a gateway, which
+    would redirect requests, so both are overridden here and again on every client.
+    """
+    cfg = Configuration()
+    cfg.host = base_url
+    cfg.gateway_configuration = None
+    cfg.proxy = None
+    cfg.access_token = ""
+    gc.configuration.host = base_url
+
+
+def _bound_transport(client) -> None:
+    """Give the SDK's urllib3 pool a timeout and no silent retries of failed requests.
+
+    The SDK's DefaultHttpClient ignores its timeout and retries every method (POST too) on
+    read errors; a hung or crashing server should fail a test quickly and visibly instead.
+    """
+    try:
+        import urllib3
+
+        pool = client.get_http_client().rest_client.pool_manager
+        pool.connection_pool_kw["timeout"] = urllib3.Timeout(connect=5.0, read=HTTP_TIMEOUT_S)
+        pool.connection_pool_kw["retries"] = urllib3.Retry(total=2, connect=2, read=0, status=0, redirect=0)
+    except Exception:  # the SDK's internals changed: keep its defaults
+        pass
+
+
+def new_api_client(base_url: str, access_token: str | None = None):
+    """An ApiClient bound to the test server, optionally holding a bearer token."""
+    _point_sdk_at(base_url)
+    client = gc.api_client.ApiClient(host=base_url)
+    client.gateway_configuration = None
+    _bound_transport(client)
+    assert client.host == base_url
+    assert client.get_conf_url("api", client.host) == base_url
+    assert client.get_conf_url("login", client.host) == base_url
+    if access_token is not None:
+        client.access_token = access_token
+    return client
+
+
+def password_token(server, username: str, password: str) -> str:
+    """An access token acting as a user (password grant, admin client's Basic auth)."""
+    resp = post_token(server.base_url, server.client_id, server.client_secret,
+                      grant_type="password", username=username, password=password)
+    assert resp.status == 200, f"password grant for {username}: HTTP {resp.status} {resp.body!r}"
+    data = resp.json()
+    assert isinstance(data.get("access_token"), str) and data["access_token"]
+    return data["access_token"]
