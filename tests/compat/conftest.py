@@ -28,9 +28,10 @@ from pathlib import Path
 import pytest
 
 import PureCloudPlatformClientV2 as gc
+from PureCloudPlatformClientV2.configuration import Configuration
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helpers import Configuration, http_request, model, new_api_client, password_token, unique  # noqa: E402
+from helpers import http_request, model, new_api_client, password_token, unique  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BIN = REPO_ROOT / "target" / "debug" / "casefile"
@@ -70,6 +71,7 @@ def _server_env() -> dict:
     env["CASEFILE_ADMIN_CLIENT_ID"] = ADMIN_CLIENT_ID
     env["CASEFILE_ADMIN_CLIENT_SECRET"] = ADMIN_CLIENT_SECRET
     env["CASEFILE_RATE_LIMIT_PER_MINUTE"] = "0"
+    env.setdefault("NO_COLOR", "1")  # plain log lines in failure reports
     return env
 
 
@@ -128,10 +130,11 @@ def _start(binary: Path, workdir: Path, database_url: str, attempt: int) -> Serv
 def server():
     binary = Path(os.environ.get("CASEFILE_BIN") or DEFAULT_BIN)
     if not binary.is_file() or not os.access(binary, os.X_OK):
-        pytest.fail(
+        # Nothing can run without the server: stop the session with one clear message.
+        pytest.exit(
             f"casefile binary not found or not executable at {binary} "
             "(build it with `cargo build`, or set CASEFILE_BIN)",
-            pytrace=False,
+            returncode=1,
         )
     workdir = Path(tempfile.mkdtemp(prefix="casefile-compat-"))
     database_url = os.environ.get("CASEFILE_TEST_DATABASE_URL") or f"sqlite://{workdir}/casefile.db"
@@ -147,9 +150,8 @@ def server():
             if "in use" not in str(e).lower():
                 break
     if srv is None:
-        print(str(error))
         shutil.rmtree(workdir, ignore_errors=True)
-        pytest.fail(str(error), pytrace=False)
+        pytest.exit(f"could not start the server: {error}", returncode=1)
     try:
         yield srv
     finally:

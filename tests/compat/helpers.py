@@ -29,7 +29,7 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 class RawResponse:
     status: int
     body: bytes
-    headers: dict
+    headers: object  # email.message.Message: get() is case-insensitive
 
     def json(self):
         return json.loads(self.body.decode("utf-8"))
@@ -40,9 +40,9 @@ def http_request(method: str, url: str, *, headers: dict | None = None, data: by
     req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
         with _OPENER.open(req, timeout=HTTP_TIMEOUT_S) as resp:
-            return RawResponse(resp.status, resp.read(), dict(resp.headers))
+            return RawResponse(resp.status, resp.read(), resp.headers)
     except urllib.error.HTTPError as e:
-        return RawResponse(e.code, e.read(), dict(e.headers))
+        return RawResponse(e.code, e.read(), e.headers)
 
 
 def post_token(base_url: str, client_id: str, client_secret: str, **form: str) -> RawResponse:

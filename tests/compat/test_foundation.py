@@ -9,6 +9,7 @@ objects with unique names and count listings by difference, not by absolute tota
 from __future__ import annotations
 
 import math
+import threading
 
 import pytest
 
@@ -175,14 +176,38 @@ class TestDivisions:
         assert body["status"] == 400
 
     def test_unknown_division_is_404_with_error_body(self, authz_api):
-        body = expect_api_error(404, authz_api.get_authorization_division, "00000000-0000-0000-0000-00000000dead")
+        with pytest.raises(ApiException) as info:
+            authz_api.get_authorization_division("00000000-0000-0000-0000-00000000dead")
+        assert info.value.status == 404
+        body = error_body(info.value)
         assert isinstance(body.get("contextId"), str) and body["contextId"]
+        # As in Genesys, the correlation id header names the same request as contextId.
+        correlation = info.value.headers.get("inin-correlation-id")
+        if correlation is not None:
+            assert correlation == body["contextId"]
         for key in ("messageParams", "details", "errors"):
             assert key in body, f"ErrorBody lacks {key!r}: {body}"
 
     def test_put_unknown_division_is_404(self, authz_api):
         expect_api_error(404, authz_api.put_authorization_division, "00000000-0000-0000-0000-00000000beef",
                          model(gc.AuthzDivision, name=unique("Nobody")))
+
+    def test_division_holding_users_cannot_be_deleted(self, authz_api, make_user):
+        division = authz_api.post_authorization_divisions(model(gc.AuthzDivision, name=unique("Busy Division")))
+        make_user(division_id=division.id)
+        with pytest.raises(ApiException) as info:
+            authz_api.delete_authorization_division(division.id)
+        assert info.value.status in (400, 409)
+        error_body(info.value)
+        assert authz_api.get_authorization_division(division.id).id == division.id
+
+    def test_duplicate_division_name_is_refused(self, authz_api):
+        name = unique("Twin Division")
+        authz_api.post_authorization_divisions(model(gc.AuthzDivision, name=name))
+        with pytest.raises(ApiException) as info:
+            authz_api.post_authorization_divisions(model(gc.AuthzDivision, name=name))
+        assert info.value.status in (400, 409)
+        error_body(info.value)
 
     def test_home_division_cannot_be_deleted(self, authz_api, home_division):
         with pytest.raises(ApiException) as info:
@@ -274,6 +299,14 @@ class TestUsers:
         assert len(set(seen)) == total, "a user appeared on two pages"
         assert set(made) <= set(seen)
 
+        # The Genesys listing links: first page has a next, the last has a previous and no next.
+        assert first.next_uri and "pageNumber=2" in first.next_uri and first.next_uri.startswith("/api/v2/users")
+        assert first.previous_uri is None
+        last = users_api.get_users(page_size=2, page_number=first.page_count)
+        assert last.next_uri is None
+        assert last.previous_uri and f"pageNumber={first.page_count - 1}" in last.previous_uri
+        assert first.last_uri and f"pageNumber={first.page_count}" in first.last_uri
+
         beyond = users_api.get_users(page_size=2, page_number=first.page_count + 1)
         assert beyond.entities == [] or beyond.entities is None
         assert beyond.total == total
@@ -342,6 +375,67 @@ class TestUsers:
 
     def test_delete_unknown_user_is_404(self, users_api):
         expect_api_error(404, users_api.delete_user, "00000000-0000-0000-0000-0000000000cc")
+
+    def test_restore_deleted_user_with_state_patch(self, users_api, make_user):
+        user, _, _ = make_user()
+        users_api.delete_user(user.id)
+        deleted = users_api.get_user(user.id, state="deleted")
+        assert deleted.state == "deleted"
+        restored = users_api.patch_user(user.id, model(gc.UpdateUser, state="active", version=deleted.version))
+        assert restored.state == "active"
+        assert restored.version > deleted.version
+        assert users_api.get_user(user.id).state == "active"
+
+    def test_addresses_round_trip(self, users_api, home_division):
+        email = unique("addr").lower() + "@compat.example.com"
+        phone = model(gc.Contact, address="+13175550123", media_type="PHONE", type="WORK")
+        created = users_api.post_users(model(gc.CreateUser, name=unique("Phone User"), email=email,
+                                             addresses=[phone], state="active"))
+        phones = [c for c in (created.addresses or []) if c.media_type == "PHONE"]
+        assert len(phones) == 1
+        assert phones[0].address == "+13175550123"
+        assert phones[0].type == "WORK"
+        mobile = model(gc.Contact, address="+13175550199", media_type="PHONE", type="MOBILE")
+        patched = users_api.patch_user(created.id, model(gc.UpdateUser, addresses=[mobile], version=created.version))
+        phones = [c for c in (patched.addresses or []) if c.media_type == "PHONE"]
+        assert [(c.address, c.type) for c in phones] == [("+13175550199", "MOBILE")]
+
+    def test_get_user_expand_authorization(self, users_api, authz_api, make_user):
+        user, _, _ = make_user()
+        authz_api.put_user_roles(user.id, ["supervisor"])
+        got = users_api.get_user(user.id, expand=["authorization"])
+        assert got.authorization is not None
+        assert role_ids(got.authorization) == {"supervisor"}
+
+    def test_concurrent_patches_with_same_version_one_wins(self, server, admin_client, make_user):
+        """Reliability C3 over the SDK: N writers with one version, exactly one succeeds."""
+        user, _, _ = make_user()
+        version = user.version
+        writers = 12
+        barrier = threading.Barrier(writers)
+        outcomes: list = [None] * writers
+
+        def write(i: int) -> None:
+            api = gc.UsersApi(new_api_client(server.base_url, admin_client.access_token))
+            barrier.wait(timeout=30)
+            try:
+                outcomes[i] = api.patch_user(user.id, model(gc.UpdateUser, title=f"writer-{i}", version=version))
+            except ApiException as e:
+                outcomes[i] = e
+
+        threads = [threading.Thread(target=write, args=(i,)) for i in range(writers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert all(o is not None for o in outcomes), "a writer did not finish"
+        wins = [o for o in outcomes if isinstance(o, gc.User)]
+        losses = [o for o in outcomes if isinstance(o, ApiException)]
+        assert len(wins) == 1, [getattr(o, "status", "ok") for o in outcomes]
+        assert all(e.status == 409 for e in losses), [(e.status, e.body) for e in losses]
+        final = gc.UsersApi(admin_client).get_user(user.id)
+        assert final.title == wins[0].title
+        assert final.version == wins[0].version > version
 
 
 class TestUsersMe:
