@@ -19,6 +19,7 @@ pub use types::*;
 use async_trait::async_trait;
 use casefile_domain::Timestamp;
 use casefile_domain::authz::Grant;
+use casefile_domain::task::workitem::Workitem;
 use casefile_domain::user::User;
 
 /// Everything casefile persists. Implemented once over SQL for both backends
@@ -91,7 +92,40 @@ pub trait Store: Send + Sync + 'static {
     async fn get_token(&self, token_hash: &str) -> Result<TokenRecord>;
     async fn delete_expired_tokens(&self, now: Timestamp) -> Result<u64>;
 
+    // configuration documents
+    /// Applies every write and records every change in one transaction.
+    async fn write_documents(&self, writes: &[DocumentWrite], changes: &[Change]) -> Result<()>;
+    async fn get_document(&self, kind: &'static str, id: &str) -> Result<Document>;
+    async fn list_documents(
+        &self,
+        kind: &'static str,
+        filter: &DocumentFilter,
+    ) -> Result<Vec<Document>>;
+    async fn count_documents(&self, kind: &'static str) -> Result<i64>;
+
+    // workitems
+    /// Inserts the workitems and records their changes in one transaction.
+    async fn insert_workitems(&self, workitems: &[Workitem], changes: &[Change]) -> Result<()>;
+    async fn update_workitem(
+        &self,
+        workitem: &Workitem,
+        expected_version: i64,
+        change: &Change,
+    ) -> Result<()>;
+    async fn delete_workitem(&self, id: &str, change: &Change) -> Result<()>;
+    async fn get_workitem(&self, id: &str) -> Result<Workitem>;
+    async fn query_workitems(&self, query: &WorkitemQuery) -> Result<Vec<Workitem>>;
+    async fn count_workitems(&self, query: &WorkitemQuery) -> Result<i64>;
+    async fn due_workitem_transitions(&self, now: Timestamp, limit: i64) -> Result<Vec<Workitem>>;
+
     // audit
     async fn events(&self, entity_type: &str, entity_id: &str) -> Result<Vec<Event>>;
+    /// The event that produced `version` of the entity.
+    async fn event_at_version(
+        &self,
+        entity_type: &str,
+        entity_id: &str,
+        version: i64,
+    ) -> Result<Event>;
     async fn outbox_len(&self) -> Result<i64>;
 }

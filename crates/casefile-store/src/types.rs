@@ -140,3 +140,118 @@ pub struct Event {
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
 }
+
+/// A configuration object stored as a JSON document (schemas, workbins, worktypes,
+/// statuses, intents, jobs, …). `data` is the object's storage form; the other fields are
+/// the columns its constraints and lookups need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub kind: &'static str,
+    pub id: String,
+    pub division_id: Option<String>,
+    /// The owning object (a status's worktype); names are unique per kind and parent.
+    pub parent_id: Option<String>,
+    pub name: String,
+    /// Objects this one refers to; they cannot be deleted while referenced.
+    pub refs: Vec<String>,
+    pub version: i64,
+    pub data: serde_json::Value,
+    pub date_created: Timestamp,
+    pub date_modified: Timestamp,
+}
+
+/// One document write inside a batch that commits or fails as a whole.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocumentWrite {
+    Insert(Document),
+    Update {
+        document: Document,
+        expected_version: i64,
+    },
+    /// Deletes the document and its children; refused with `Conflict { constraint: "in_use" }`
+    /// while another document or a workitem refers to any of them.
+    Delete {
+        kind: &'static str,
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct DocumentFilter {
+    /// Documents without a division are visible to everyone who may list the kind.
+    pub visible: Divisions,
+    pub parent_id: Option<String>,
+    pub name: Option<String>,
+}
+
+/// A workitem attribute a query can filter on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkitemField {
+    Id,
+    Name,
+    WorkbinId,
+    TypeId,
+    StatusId,
+    StatusCategory,
+    AssigneeId,
+    QueueId,
+    ExternalContactId,
+    CaseId,
+    DivisionId,
+    Priority,
+    DateCreated,
+    DateModified,
+    DateDue,
+    DateClosed,
+    /// Any other attribute kept in the document, by its storage name (`language_id`).
+    Stored(&'static str),
+    /// `customFields.<name>`; the name is checked to be `[a-z0-9_]+` before it gets here.
+    Custom(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterOp {
+    Eq,
+    Neq,
+    Gt,
+    Lt,
+    Gte,
+    Lte,
+    In,
+    Contains,
+    Between,
+    BeginsWith,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilterValue {
+    Text(String),
+    Int(i64),
+    Number(f64),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkitemFilter {
+    pub field: WorkitemField,
+    pub op: FilterOp,
+    pub values: Vec<FilterValue>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkitemSort {
+    DateDue,
+    Priority,
+    DateCreated,
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkitemQuery {
+    pub visible: Divisions,
+    pub filters: Vec<WorkitemFilter>,
+    pub sort: WorkitemSort,
+    pub ascending: bool,
+    /// Resume after this (sort value, id).
+    pub after: Option<(i64, String)>,
+    pub limit: i64,
+}

@@ -35,30 +35,50 @@ pub async fn record(conn: &mut AnyConnection, change: &Change) -> Result<()> {
     Ok(())
 }
 
+const COLUMNS: &str = "seq, entity_type, entity_id, version, kind, actor_id, at, before, after";
+
 pub async fn events(pool: &AnyPool, entity_type: &str, entity_id: &str) -> Result<Vec<Event>> {
-    let rows = sqlx::query(
-        "SELECT seq, entity_type, entity_id, version, kind, actor_id, at, before, after FROM events
-         WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq",
-    )
-    .bind(entity_type)
-    .bind(entity_id)
-    .fetch_all(pool)
-    .await?;
-    let mut events = Vec::with_capacity(rows.len());
-    for row in rows {
-        events.push(Event {
-            seq: row.try_get("seq")?,
-            entity_type: row.try_get("entity_type")?,
-            entity_id: row.try_get("entity_id")?,
-            version: row.try_get("version")?,
-            kind: row.try_get("kind")?,
-            actor_id: row.try_get("actor_id")?,
-            at: instant(row.try_get("at")?)?,
-            before: parse_json(row.try_get("before")?)?,
-            after: parse_json(row.try_get("after")?)?,
-        });
-    }
-    Ok(events)
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(entity_type)
+        .bind(entity_id)
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn event_at_version(
+    pool: &AnyPool,
+    entity_type: &str,
+    entity_id: &str,
+    version: i64,
+) -> Result<Event> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE entity_type = $1 AND entity_id = $2 AND version = $3"
+    );
+    let row = sqlx::query(&sql)
+        .bind(entity_type)
+        .bind(entity_id)
+        .bind(version)
+        .fetch_one(pool)
+        .await?;
+    from_row(&row)
+}
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Event> {
+    Ok(Event {
+        seq: row.try_get("seq")?,
+        entity_type: row.try_get("entity_type")?,
+        entity_id: row.try_get("entity_id")?,
+        version: row.try_get("version")?,
+        kind: row.try_get("kind")?,
+        actor_id: row.try_get("actor_id")?,
+        at: instant(row.try_get("at")?)?,
+        before: parse_json(row.try_get("before")?)?,
+        after: parse_json(row.try_get("after")?)?,
+    })
 }
 
 pub async fn outbox_len(pool: &AnyPool) -> Result<i64> {

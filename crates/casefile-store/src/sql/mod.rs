@@ -9,9 +9,11 @@
 mod audit;
 mod auth;
 mod divisions;
+mod documents;
 mod migrate;
 mod rows;
 mod users;
+mod workitems;
 
 use std::time::Duration;
 
@@ -23,9 +25,12 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Executor};
 use std::str::FromStr;
 
+use casefile_domain::task::workitem::Workitem;
+
 use crate::{
-    Change, Division, DivisionFilter, Error, Event, Health, Listing, NewUserRecord, OAuthClient,
-    Page, Result, Store, TokenRecord, UserFilter,
+    Change, Division, DivisionFilter, Document, DocumentFilter, DocumentWrite, Error, Event,
+    Health, Listing, NewUserRecord, OAuthClient, Page, Result, Store, TokenRecord, UserFilter,
+    WorkitemQuery,
 };
 
 /// Which database a URL names.
@@ -385,6 +390,92 @@ impl Store for SqlStore {
 
     async fn delete_expired_tokens(&self, now: Timestamp) -> Result<u64> {
         auth::delete_expired_tokens(&self.writer, now).await
+    }
+
+    async fn write_documents(&self, writes: &[DocumentWrite], changes: &[Change]) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        for write in writes {
+            documents::write(&mut tx, write).await?;
+        }
+        for change in changes {
+            audit::record(&mut tx, change).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_document(&self, kind: &'static str, id: &str) -> Result<Document> {
+        documents::get(&self.reader, kind, id).await
+    }
+
+    async fn list_documents(
+        &self,
+        kind: &'static str,
+        filter: &DocumentFilter,
+    ) -> Result<Vec<Document>> {
+        documents::list(&self.reader, kind, filter).await
+    }
+
+    async fn count_documents(&self, kind: &'static str) -> Result<i64> {
+        documents::count(&self.reader, kind).await
+    }
+
+    async fn insert_workitems(&self, items: &[Workitem], changes: &[Change]) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        for w in items {
+            workitems::insert(&mut tx, w).await?;
+        }
+        for change in changes {
+            audit::record(&mut tx, change).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_workitem(
+        &self,
+        workitem: &Workitem,
+        expected_version: i64,
+        change: &Change,
+    ) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        workitems::update(&mut tx, workitem, expected_version).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_workitem(&self, id: &str, change: &Change) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        workitems::delete(&mut tx, id).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_workitem(&self, id: &str) -> Result<Workitem> {
+        workitems::get(&self.reader, id).await
+    }
+
+    async fn query_workitems(&self, query: &WorkitemQuery) -> Result<Vec<Workitem>> {
+        workitems::query(&self.reader, self.backend, query).await
+    }
+
+    async fn count_workitems(&self, query: &WorkitemQuery) -> Result<i64> {
+        workitems::count(&self.reader, self.backend, query).await
+    }
+
+    async fn due_workitem_transitions(&self, now: Timestamp, limit: i64) -> Result<Vec<Workitem>> {
+        workitems::due_transitions(&self.reader, now, limit).await
+    }
+
+    async fn event_at_version(
+        &self,
+        entity_type: &str,
+        entity_id: &str,
+        version: i64,
+    ) -> Result<Event> {
+        audit::event_at_version(&self.reader, entity_type, entity_id, version).await
     }
 
     async fn events(&self, entity_type: &str, entity_id: &str) -> Result<Vec<Event>> {

@@ -1,0 +1,355 @@
+//! Workitem rows: typed columns for what queries filter and sort on, the whole workitem as
+//! JSON in `data`.
+
+use casefile_domain::Timestamp;
+use casefile_domain::task::workitem::Workitem;
+use sqlx::{AnyConnection, AnyPool, Row};
+
+use super::rows::millis;
+use super::{Backend, division_condition, missing_or_stale};
+use crate::{
+    Error, FilterOp, FilterValue, Result, WorkitemField, WorkitemFilter, WorkitemQuery,
+    WorkitemSort,
+};
+
+/// Sort key for workitems without a due date: after every real one.
+pub const NO_DUE_DATE: i64 = 253_402_300_799_000; // 9999-12-31T23:59:59Z
+
+pub fn due_sort(w: &Workitem) -> i64 {
+    w.date_due.map(millis).unwrap_or(NO_DUE_DATE)
+}
+
+fn parse(data: &str) -> Result<Workitem> {
+    Ok(serde_json::from_str(data)?)
+}
+
+pub async fn get(pool: &AnyPool, id: &str) -> Result<Workitem> {
+    let data: String = sqlx::query_scalar("SELECT data FROM workitems WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+    parse(&data)
+}
+
+pub async fn insert(conn: &mut AnyConnection, w: &Workitem) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO workitems (id, division_id, type_id, workbin_id, status_id, status_category, name, priority,
+             date_created, date_modified, due_sort, date_closed, assignee_id, queue_id, external_contact_id, case_id,
+             auto_transition_at, terminated, version, data)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+    )
+    .bind(&w.id)
+    .bind(&w.division_id)
+    .bind(&w.type_id)
+    .bind(&w.workbin_id)
+    .bind(&w.status_id)
+    .bind(w.status_category.as_str())
+    .bind(&w.name)
+    .bind(w.priority)
+    .bind(millis(w.date_created))
+    .bind(millis(w.date_modified))
+    .bind(due_sort(w))
+    .bind(w.date_closed.map(millis))
+    .bind(&w.assignee_id)
+    .bind(&w.queue_id)
+    .bind(&w.external_contact_id)
+    .bind(&w.case_id)
+    .bind(w.auto_transition_at.map(millis))
+    .bind(i64::from(w.terminated))
+    .bind(w.version)
+    .bind(serde_json::to_string(w)?)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn update(conn: &mut AnyConnection, w: &Workitem, expected_version: i64) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE workitems SET division_id = $1, type_id = $2, workbin_id = $3, status_id = $4, status_category = $5,
+             name = $6, priority = $7, date_modified = $8, due_sort = $9, date_closed = $10, assignee_id = $11,
+             queue_id = $12, external_contact_id = $13, case_id = $14, auto_transition_at = $15, terminated = $16,
+             version = $17, data = $18
+         WHERE id = $19 AND version = $20",
+    )
+    .bind(&w.division_id)
+    .bind(&w.type_id)
+    .bind(&w.workbin_id)
+    .bind(&w.status_id)
+    .bind(w.status_category.as_str())
+    .bind(&w.name)
+    .bind(w.priority)
+    .bind(millis(w.date_modified))
+    .bind(due_sort(w))
+    .bind(w.date_closed.map(millis))
+    .bind(&w.assignee_id)
+    .bind(&w.queue_id)
+    .bind(&w.external_contact_id)
+    .bind(&w.case_id)
+    .bind(w.auto_transition_at.map(millis))
+    .bind(i64::from(w.terminated))
+    .bind(w.version)
+    .bind(serde_json::to_string(w)?)
+    .bind(&w.id)
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(missing_or_stale(conn, "workitems", &w.id).await);
+    }
+    Ok(())
+}
+
+pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<()> {
+    let done = sqlx::query("DELETE FROM workitems WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
+/// Workitems whose automatic status transition is due, oldest first.
+pub async fn due_transitions(pool: &AnyPool, now: Timestamp, limit: i64) -> Result<Vec<Workitem>> {
+    let rows = sqlx::query(
+        "SELECT data FROM workitems WHERE auto_transition_at IS NOT NULL AND auto_transition_at <= $1
+         ORDER BY auto_transition_at LIMIT $2",
+    )
+    .bind(millis(now))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| parse(&r.try_get::<String, _>("data")?))
+        .collect()
+}
+
+/// The next `limit` workitems of the query, in its order.
+pub async fn query(pool: &AnyPool, backend: Backend, q: &WorkitemQuery) -> Result<Vec<Workitem>> {
+    let Some(mut sql) = Where::build(backend, q, true) else {
+        return Ok(Vec::new());
+    };
+    let sort = sort_column(q.sort);
+    let dir = if q.ascending { "ASC" } else { "DESC" };
+    sql.params.push(FilterValue::Int(q.limit));
+    let text = format!(
+        "SELECT data FROM workitems WHERE {} ORDER BY {sort} {dir}, id {dir} LIMIT ${}",
+        sql.condition,
+        sql.params.len()
+    );
+    let rows = bind_all(sqlx::query(&text), &sql.params)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| parse(&r.try_get::<String, _>("data")?))
+        .collect()
+}
+
+pub async fn count(pool: &AnyPool, backend: Backend, q: &WorkitemQuery) -> Result<i64> {
+    let Some(sql) = Where::build(backend, q, false) else {
+        return Ok(0);
+    };
+    let text = format!("SELECT COUNT(*) FROM workitems WHERE {}", sql.condition);
+    let mut query = sqlx::query_scalar::<_, i64>(&text);
+    for p in &sql.params {
+        query = match p {
+            FilterValue::Text(s) => query.bind(s.clone()),
+            FilterValue::Int(i) => query.bind(*i),
+            FilterValue::Number(n) => query.bind(*n),
+            FilterValue::Bool(b) => query.bind(i64::from(*b)),
+        };
+    }
+    Ok(query.fetch_one(pool).await?)
+}
+
+pub fn sort_column(sort: WorkitemSort) -> &'static str {
+    match sort {
+        WorkitemSort::DateDue => "due_sort",
+        WorkitemSort::Priority => "priority",
+        WorkitemSort::DateCreated => "date_created",
+    }
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    params: &'q [FilterValue],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for p in params {
+        query = match p {
+            FilterValue::Text(s) => query.bind(s.as_str()),
+            FilterValue::Int(i) => query.bind(*i),
+            FilterValue::Number(n) => query.bind(*n),
+            FilterValue::Bool(b) => query.bind(i64::from(*b)),
+        };
+    }
+    query
+}
+
+/// A WHERE clause and its parameters.
+struct Where {
+    condition: String,
+    params: Vec<FilterValue>,
+}
+
+impl Where {
+    fn build(backend: Backend, q: &WorkitemQuery, with_cursor: bool) -> Option<Where> {
+        let (visible, ids) = division_condition("division_id", &q.visible, 1)?;
+        let mut w = Where {
+            condition: visible,
+            params: ids.into_iter().map(FilterValue::Text).collect(),
+        };
+        for filter in &q.filters {
+            let expr = w.expression(backend, filter);
+            w.condition.push_str(" AND ");
+            w.condition.push_str(&expr);
+        }
+        if with_cursor && let Some((value, id)) = &q.after {
+            let sort = sort_column(q.sort);
+            let cmp = if q.ascending { ">" } else { "<" };
+            let v = w.param(FilterValue::Int(*value));
+            let i = w.param(FilterValue::Text(id.clone()));
+            w.condition.push_str(&format!(
+                " AND ({sort} {cmp} {v} OR ({sort} = {v} AND id {cmp} {i}))"
+            ));
+        }
+        Some(w)
+    }
+
+    fn param(&mut self, value: FilterValue) -> String {
+        self.params.push(value);
+        format!("${}", self.params.len())
+    }
+
+    fn expression(&mut self, backend: Backend, f: &WorkitemFilter) -> String {
+        let numeric = f
+            .values
+            .iter()
+            .all(|v| matches!(v, FilterValue::Int(_) | FilterValue::Number(_)));
+        let column = column_sql(backend, &f.field, numeric);
+        let in_json = matches!(f.field, WorkitemField::Stored(_) | WorkitemField::Custom(_));
+        let values: Vec<FilterValue> = f
+            .values
+            .iter()
+            .map(|v| match (v, backend, in_json) {
+                // JSON booleans read back as 1/0 from SQLite's json_extract, as text from PostgreSQL's ->>.
+                (FilterValue::Bool(b), Backend::Sqlite, _) => FilterValue::Int(i64::from(*b)),
+                (FilterValue::Bool(b), Backend::Postgres, _) => FilterValue::Text(b.to_string()),
+                (FilterValue::Int(i), _, true) => FilterValue::Number(*i as f64),
+                (other, _, _) => other.clone(),
+            })
+            .collect();
+        let first = values
+            .first()
+            .cloned()
+            .unwrap_or(FilterValue::Text(String::new()));
+        match f.op {
+            FilterOp::Eq => format!("{column} = {}", self.param(first)),
+            FilterOp::Neq => format!("({column} IS NULL OR {column} <> {})", self.param(first)),
+            FilterOp::Gt => format!("{column} > {}", self.param(first)),
+            FilterOp::Lt => format!("{column} < {}", self.param(first)),
+            FilterOp::Gte => format!("{column} >= {}", self.param(first)),
+            FilterOp::Lte => format!("{column} <= {}", self.param(first)),
+            FilterOp::Between => {
+                let low = self.param(first);
+                let high = self.param(
+                    values
+                        .get(1)
+                        .cloned()
+                        .unwrap_or(FilterValue::Text(String::new())),
+                );
+                format!("{column} >= {low} AND {column} <= {high}")
+            }
+            FilterOp::In => {
+                let list: Vec<String> = values.into_iter().map(|v| self.param(v)).collect();
+                format!("{column} IN ({})", list.join(", "))
+            }
+            FilterOp::Contains => {
+                let p = self.param(like_pattern(&first, true));
+                format!("{column} LIKE {p} ESCAPE '\\'")
+            }
+            FilterOp::BeginsWith => {
+                let p = self.param(like_pattern(&first, false));
+                format!("{column} LIKE {p} ESCAPE '\\'")
+            }
+        }
+    }
+}
+
+fn like_pattern(value: &FilterValue, anywhere: bool) -> FilterValue {
+    let text = match value {
+        FilterValue::Text(s) => s.clone(),
+        FilterValue::Int(i) => i.to_string(),
+        FilterValue::Number(n) => n.to_string(),
+        FilterValue::Bool(b) => b.to_string(),
+    };
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    FilterValue::Text(if anywhere {
+        format!("%{escaped}%")
+    } else {
+        format!("{escaped}%")
+    })
+}
+
+/// The SQL for a field: a column, or a path into the JSON document.
+fn column_sql(backend: Backend, field: &WorkitemField, numeric: bool) -> String {
+    let column = match field {
+        WorkitemField::Id => "id",
+        WorkitemField::Name => "name",
+        WorkitemField::WorkbinId => "workbin_id",
+        WorkitemField::TypeId => "type_id",
+        WorkitemField::StatusId => "status_id",
+        WorkitemField::StatusCategory => "status_category",
+        WorkitemField::AssigneeId => "assignee_id",
+        WorkitemField::QueueId => "queue_id",
+        WorkitemField::ExternalContactId => "external_contact_id",
+        WorkitemField::CaseId => "case_id",
+        WorkitemField::DivisionId => "division_id",
+        WorkitemField::Priority => "priority",
+        WorkitemField::DateCreated => "date_created",
+        WorkitemField::DateModified => "date_modified",
+        WorkitemField::DateDue => "due_sort",
+        WorkitemField::DateClosed => "date_closed",
+        WorkitemField::Stored(name) => return json_path(backend, &[name], numeric),
+        WorkitemField::Custom(name) => {
+            return json_path(backend, &["custom_fields", name], numeric);
+        }
+    };
+    column.to_owned()
+}
+
+/// Only called with names checked to be `[a-z0-9_]+`, so embedding them is safe.
+fn json_path(backend: Backend, path: &[&str], numeric: bool) -> String {
+    let safe = path
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    if !safe {
+        return "NULL".to_owned();
+    }
+    match backend {
+        Backend::Sqlite => {
+            let expr = format!("json_extract(data, '$.{}')", path.join("."));
+            if numeric {
+                format!("CAST({expr} AS REAL)")
+            } else {
+                expr
+            }
+        }
+        Backend::Postgres => {
+            let (last, init) = path.split_last().map(|(l, i)| (*l, i)).unwrap_or(("", &[]));
+            let mut expr = "(data::jsonb".to_owned();
+            for p in init {
+                expr.push_str(&format!(" -> '{p}'"));
+            }
+            expr.push_str(&format!(" ->> '{last}')"));
+            if numeric {
+                format!("({expr})::double precision")
+            } else {
+                expr
+            }
+        }
+    }
+}
