@@ -19,10 +19,29 @@ pub enum Permission {
     DivisionDelete,
     GrantView,
     GrantEdit,
+    WorkbinView,
+    WorkbinEdit,
+    WorktypeView,
+    WorktypeEdit,
+    SchemaView,
+    SchemaEdit,
+    WorkitemView,
+    WorkitemAdd,
+    /// Change any workitem of the division.
+    WorkitemEdit,
+    /// Change workitems assigned to oneself, and pull unassigned ones.
+    WorkitemEditOwn,
+    WorkitemAssign,
+    WorkitemTerminate,
+    WorkitemDelete,
+    ContactView,
+    ContactEdit,
+    IntentView,
+    IntentEdit,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 27] = [
         Permission::UserView,
         Permission::UserAdd,
         Permission::UserEdit,
@@ -33,6 +52,23 @@ impl Permission {
         Permission::DivisionDelete,
         Permission::GrantView,
         Permission::GrantEdit,
+        Permission::WorkbinView,
+        Permission::WorkbinEdit,
+        Permission::WorktypeView,
+        Permission::WorktypeEdit,
+        Permission::SchemaView,
+        Permission::SchemaEdit,
+        Permission::WorkitemView,
+        Permission::WorkitemAdd,
+        Permission::WorkitemEdit,
+        Permission::WorkitemEditOwn,
+        Permission::WorkitemAssign,
+        Permission::WorkitemTerminate,
+        Permission::WorkitemDelete,
+        Permission::ContactView,
+        Permission::ContactEdit,
+        Permission::IntentView,
+        Permission::IntentEdit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +83,23 @@ impl Permission {
             Permission::DivisionDelete => "authorization:division:delete",
             Permission::GrantView => "authorization:grant:view",
             Permission::GrantEdit => "authorization:grant:add",
+            Permission::WorkbinView => "workitems:workbin:view",
+            Permission::WorkbinEdit => "workitems:workbin:edit",
+            Permission::WorktypeView => "workitems:worktype:view",
+            Permission::WorktypeEdit => "workitems:worktype:edit",
+            Permission::SchemaView => "workitems:workitemSchema:view",
+            Permission::SchemaEdit => "workitems:workitemSchema:edit",
+            Permission::WorkitemView => "workitems:workitem:view",
+            Permission::WorkitemAdd => "workitems:workitem:add",
+            Permission::WorkitemEdit => "workitems:workitem:edit",
+            Permission::WorkitemEditOwn => "workitems:workitem:editOwn",
+            Permission::WorkitemAssign => "workitems:workitem:assign",
+            Permission::WorkitemTerminate => "workitems:workitem:terminate",
+            Permission::WorkitemDelete => "workitems:workitem:delete",
+            Permission::ContactView => "externalContacts:contact:view",
+            Permission::ContactEdit => "externalContacts:contact:edit",
+            Permission::IntentView => "intents:customerIntent:view",
+            Permission::IntentEdit => "intents:customerIntent:edit",
         }
     }
 }
@@ -94,8 +147,37 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => &Permission::ALL,
-            Role::Supervisor => &[UserView, UserEdit, DivisionView, GrantView],
-            Role::Agent => &[UserView, DivisionView],
+            Role::Supervisor => &[
+                UserView,
+                UserEdit,
+                DivisionView,
+                GrantView,
+                WorkbinView,
+                WorktypeView,
+                SchemaView,
+                WorkitemView,
+                WorkitemAdd,
+                WorkitemEdit,
+                WorkitemEditOwn,
+                WorkitemAssign,
+                WorkitemTerminate,
+                ContactView,
+                ContactEdit,
+                IntentView,
+            ],
+            Role::Agent => &[
+                UserView,
+                DivisionView,
+                WorkbinView,
+                WorktypeView,
+                SchemaView,
+                WorkitemView,
+                WorkitemAdd,
+                WorkitemEditOwn,
+                ContactView,
+                ContactEdit,
+                IntentView,
+            ],
         }
     }
 

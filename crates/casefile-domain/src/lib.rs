@@ -6,6 +6,7 @@
 pub mod authz;
 pub mod division;
 pub mod invalid;
+pub mod schema;
 pub mod task;
 pub mod user;
 

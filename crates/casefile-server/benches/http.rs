@@ -42,7 +42,6 @@ use casefile_server::clock::SystemClock;
 use casefile_server::config::Config;
 use serde_json::{Value, json};
 use sqlx::Connection;
-use sqlx::any::AnyPoolOptions;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -87,9 +86,13 @@ impl Outcome {
         }
     }
 
-    fn record_failure(&mut self, what: String) {
+    fn record_failure(&mut self, mut what: String) {
         self.failed += 1;
         if self.failures.len() < SHOWN_FAILURES {
+            if let Some((cut, _)) = what.char_indices().nth(300) {
+                what.truncate(cut);
+                what.push('…');
+            }
             self.failures.push(what);
         }
     }
@@ -290,7 +293,7 @@ async fn bench(database: &Database, duration: Duration) -> anyhow::Result<u64> {
                 .context("CASEFILE_BENCH_URL needs CASEFILE_BENCH_CLIENT_ID")?,
             client_secret: std::env::var("CASEFILE_BENCH_CLIENT_SECRET")
                 .context("CASEFILE_BENCH_URL needs CASEFILE_BENCH_CLIENT_SECRET")?,
-            label: format!("external ({})", url.trim()),
+            label: "external".to_owned(),
             server: None,
         },
         _ => {
@@ -437,6 +440,9 @@ async fn setup_clients(target: &Target) -> anyhow::Result<Vec<Client>> {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Workload {
+    /// A path no route matches: the 404 fallback touches no database, so this is the ceiling
+    /// the HTTP stack and the in-process load generator leave on this machine.
+    Floor,
     Reads,
     Updates,
 }
@@ -444,6 +450,7 @@ enum Workload {
 impl Workload {
     fn name(self) -> &'static str {
         match self {
+            Workload::Floor => "GET /bench-no-such-path (404 fallback, no database)",
             Workload::Reads => "GET /api/v2/users/me",
             Workload::Updates => "PATCH /api/v2/users/{id} (title)",
         }
@@ -468,6 +475,7 @@ async fn current_version(client: &Client) -> anyhow::Result<i64> {
 /// One client's loop until `deadline`.
 async fn client_loop(client: Client, workload: Workload, deadline: Instant) -> Outcome {
     let mut out = Outcome::default();
+    let floor_url = format!("{}/bench-no-such-path", client.base);
     let me_url = format!("{}/api/v2/users/me", client.base);
     let user_url = format!("{}/api/v2/users/{}", client.base, client.user_id);
     let mut version = 0;
@@ -484,6 +492,7 @@ async fn client_loop(client: Client, workload: Workload, deadline: Instant) -> O
     while Instant::now() < deadline {
         n += 1;
         let request = match workload {
+            Workload::Floor => client.http.get(&floor_url),
             Workload::Reads => client.http.get(&me_url).bearer_auth(&client.token),
             Workload::Updates => client
                 .http
@@ -501,7 +510,13 @@ async fn client_loop(client: Client, workload: Workload, deadline: Instant) -> O
         .await;
         let took = started.elapsed();
         match answer {
-            Ok((status, body)) if status.is_success() => {
+            Ok((status, _))
+                if workload == Workload::Floor && status == reqwest::StatusCode::NOT_FOUND =>
+            {
+                out.ok += 1;
+                out.latencies_us.push(micros(took));
+            }
+            Ok((status, body)) if status.is_success() && workload != Workload::Floor => {
                 if workload == Workload::Updates {
                     match serde_json::from_slice::<Value>(&body)
                         .ok()
@@ -558,43 +573,46 @@ async fn measure(
     Ok(total.finish(started.elapsed()))
 }
 
-/// Single-row autocommit INSERTs into a scratch table for `duration`.
+/// Single-row autocommit INSERTs into a scratch table for `duration`, each task on its own
+/// connection (no pool: a pool would ping the connection before every statement).
 async fn commit_rate(database: &Database, duration: Duration) -> anyhow::Result<(Outcome, usize)> {
-    let (url, connections) = match database {
-        Database::Sqlite { .. } => (database.commits_url(), 1),
-        Database::Postgres { .. } => (database.commits_url(), CLIENTS),
-    };
-    let is_sqlite = matches!(database, Database::Sqlite { .. });
-    let pool = AnyPoolOptions::new()
-        .max_connections(u32::try_from(connections)?)
-        .min_connections(u32::try_from(connections)?)
-        .acquire_timeout(Duration::from_secs(30))
-        .after_connect(move |conn, _meta| {
-            Box::pin(async move {
-                if is_sqlite {
-                    sqlx::query("PRAGMA journal_mode = WAL")
-                        .execute(&mut *conn)
-                        .await?;
-                    sqlx::query("PRAGMA synchronous = FULL")
-                        .execute(&mut *conn)
-                        .await?;
-                }
-                Ok(())
-            })
-        })
-        .connect(&url)
-        .await
-        .context("connecting for the commit-rate measurement")?;
-    sqlx::query("CREATE TABLE IF NOT EXISTS bench_commits (task BIGINT NOT NULL, n BIGINT NOT NULL, payload TEXT NOT NULL)")
-        .execute(&pool)
+    let url = database.commits_url();
+    let sqlite = matches!(database, Database::Sqlite { .. });
+    // SQLite has one writer at a time; PostgreSQL gets as many connections as there are clients.
+    let connections = if sqlite { 1 } else { CLIENTS };
+    let mut conns = Vec::with_capacity(connections);
+    for _ in 0..connections {
+        let mut conn = sqlx::AnyConnection::connect(&url)
+            .await
+            .context("connecting for the commit-rate measurement")?;
+        if sqlite {
+            // The server's own settings (casefile-store's SQLite pools).
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&mut conn)
+                .await?;
+            sqlx::query("PRAGMA synchronous = FULL")
+                .execute(&mut conn)
+                .await?;
+        }
+        conns.push(conn);
+    }
+    if let Some(conn) = conns.first_mut() {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS bench_commits \
+             (task BIGINT NOT NULL, n BIGINT NOT NULL, payload TEXT NOT NULL)",
+        )
+        .execute(conn)
         .await?;
+    }
     let started = Instant::now();
     let deadline = started + duration;
-    let tasks: Vec<_> = (0..connections)
-        .map(|task| {
-            let pool = pool.clone();
+    let tasks: Vec<_> = conns
+        .into_iter()
+        .enumerate()
+        .map(|(task, mut conn)| {
             tokio::spawn(async move {
                 let mut out = Outcome::default();
+                let task = i64::try_from(task).unwrap_or(i64::MAX);
                 let mut n: i64 = 0;
                 while Instant::now() < deadline {
                     n += 1;
@@ -602,10 +620,10 @@ async fn commit_rate(database: &Database, duration: Duration) -> anyhow::Result<
                     let done = sqlx::query(
                         "INSERT INTO bench_commits (task, n, payload) VALUES ($1, $2, $3)",
                     )
-                    .bind(task as i64)
+                    .bind(task)
                     .bind(n)
                     .bind(format!("t{n}"))
-                    .execute(&pool)
+                    .execute(&mut conn)
                     .await;
                     match done {
                         Ok(_) => {
@@ -615,6 +633,7 @@ async fn commit_rate(database: &Database, duration: Duration) -> anyhow::Result<
                         Err(e) => out.record_failure(format!("INSERT: {e}")),
                     }
                 }
+                let _ = conn.close().await;
                 out
             })
         })
@@ -623,9 +642,7 @@ async fn commit_rate(database: &Database, duration: Duration) -> anyhow::Result<
     for task in tasks {
         total.merge(task.await?);
     }
-    let total = total.finish(started.elapsed());
-    pool.close().await;
-    Ok((total, connections))
+    Ok((total.finish(started.elapsed()), connections))
 }
 
 fn row(table: &mut String, backend: &str, workload: &str, clients: usize, out: &Outcome) {
@@ -666,6 +683,8 @@ async fn workloads(
     );
     let warmup = measure(&clients, Workload::Reads, WARMUP).await?;
 
+    eprintln!("measuring the HTTP floor");
+    let floor = measure(&clients, Workload::Floor, duration).await?;
     eprintln!("measuring reads");
     let reads = measure(&clients, Workload::Reads, duration).await?;
     eprintln!("measuring the database's own commit rate");
@@ -681,6 +700,7 @@ async fn workloads(
         "| backend | workload | clients | seconds | requests/s | p50 ms | p99 ms | errors |"
     );
     let _ = writeln!(table, "|---|---|---:|---:|---:|---:|---:|---:|");
+    row(&mut table, backend, Workload::Floor.name(), CLIENTS, &floor);
     row(&mut table, backend, Workload::Reads.name(), CLIENTS, &reads);
     row(
         &mut table,
@@ -693,7 +713,7 @@ async fn workloads(
         Database::Sqlite { .. } => {
             "database commits: INSERT, WAL, synchronous=FULL (sqlx, 1 connection)"
         }
-        Database::Postgres { .. } => "database commits: INSERT (sqlx, pool of 16)",
+        Database::Postgres { .. } => "database commits: INSERT (sqlx, 16 connections)",
     };
     row(
         &mut table,
@@ -739,9 +759,10 @@ async fn workloads(
     );
     print!("{report}");
 
-    let failed = warmup.failed + reads.failed + updates.failed;
+    let failed = warmup.failed + floor.failed + reads.failed + updates.failed;
     for (name, out) in [
         ("warm-up", &warmup),
+        ("floor", &floor),
         ("reads", &reads),
         ("updates", &updates),
         ("commits", &commits),

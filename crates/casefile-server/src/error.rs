@@ -116,6 +116,14 @@ impl ApiError {
         )
     }
 
+    pub fn precondition_failed(current: i64) -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition.failed",
+            format!("If-Match does not match the current version {current}; read the object again"),
+        )
+    }
+
     pub fn too_many_requests(retry_after: u64) -> Self {
         let mut e = Self::new(
             StatusCode::TOO_MANY_REQUESTS,

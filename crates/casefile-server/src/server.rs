@@ -12,7 +12,7 @@ use crate::api;
 use crate::app::{App, bootstrap};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::workers::{self, token_sweeper::TokenSweeper};
+use crate::workers::{self, auto_transitions::AutoTransitions, token_sweeper::TokenSweeper};
 
 /// Opens and migrates the database, and builds the application around it.
 pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
@@ -39,6 +39,11 @@ pub async fn serve(
             store: app.store.clone(),
         }),
         app.clock.clone(),
+        workers_stopped.clone(),
+    ));
+    let transitions = tokio::spawn(workers::run(
+        Arc::new(AutoTransitions { app: app.clone() }),
+        app.clock.clone(),
         workers_stopped,
     ));
     let router = api::router(app);
@@ -47,6 +52,7 @@ pub async fn serve(
         .await?;
     let _ = stop_workers.send(true);
     let _ = sweeper.await;
+    let _ = transitions.await;
     tracing::info!("server stopped");
     Ok(())
 }

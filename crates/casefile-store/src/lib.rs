@@ -13,7 +13,7 @@ pub mod testing;
 mod types;
 
 pub use error::{Error, Result};
-pub use sql::{Backend, PoolSizes, SqlStore, connect, redact as sql_redact};
+pub use sql::{Backend, NO_DUE_DATE, PoolSizes, SqlStore, connect, redact as sql_redact};
 pub use types::*;
 
 use async_trait::async_trait;

@@ -22,14 +22,20 @@ pub const SKILLS_MAX: usize = 20;
 
 pub fn check_priority(field: &str, value: i64) -> Result<i64, Invalid> {
     if !(-PRIORITY_MAX..=PRIORITY_MAX).contains(&value) {
-        return Err(Invalid::new(field, format!("must be between -{PRIORITY_MAX} and {PRIORITY_MAX}")));
+        return Err(Invalid::new(
+            field,
+            format!("must be between -{PRIORITY_MAX} and {PRIORITY_MAX}"),
+        ));
     }
     Ok(value)
 }
 
 pub fn check_seconds(field: &str, value: i64, min: i64) -> Result<i64, Invalid> {
     if !(min..=SECONDS_MAX).contains(&value) {
-        return Err(Invalid::new(field, format!("must be between {min} and {SECONDS_MAX} seconds (365 days)")));
+        return Err(Invalid::new(
+            field,
+            format!("must be between {min} and {SECONDS_MAX} seconds (365 days)"),
+        ));
     }
     Ok(value)
 }

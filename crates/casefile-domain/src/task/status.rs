@@ -34,7 +34,10 @@ impl Category {
             "InProgress" => Ok(Category::InProgress),
             "Waiting" => Ok(Category::Waiting),
             "Closed" => Ok(Category::Closed),
-            other => Err(Invalid::new(field, format!("must be Open, InProgress, Waiting or Closed; got {other:?}"))),
+            other => Err(Invalid::new(
+                field,
+                format!("must be Open, InProgress, Waiting or Closed; got {other:?}"),
+            )),
         }
     }
 }
@@ -70,7 +73,12 @@ pub const DEFAULTS: [(&str, Category); 4] = [
 pub fn parse_time_of_day(field: &str, value: &str) -> Result<NaiveTime, Invalid> {
     NaiveTime::parse_from_str(value, "%H:%M:%S%.f")
         .or_else(|_| NaiveTime::parse_from_str(value, "%H:%M"))
-        .map_err(|_| Invalid::new(field, format!("must be a time of day HH:mm:ss.SSS, got {value:?}")))
+        .map_err(|_| {
+            Invalid::new(
+                field,
+                format!("must be a time of day HH:mm:ss.SSS, got {value:?}"),
+            )
+        })
 }
 
 impl Status {
@@ -79,23 +87,40 @@ impl Status {
         super::name("name", &self.name)?;
         super::description(self.description.as_deref())?;
         if self.destination_status_ids.len() > DESTINATIONS_MAX {
-            return Err(Invalid::new("destinationStatusIds", format!("at most {DESTINATIONS_MAX} destinations")));
+            return Err(Invalid::new(
+                "destinationStatusIds",
+                format!("at most {DESTINATIONS_MAX} destinations"),
+            ));
         }
         let known = |id: &String| siblings.iter().any(|s| &s.id == id && s.id != self.id);
         for (i, id) in self.destination_status_ids.iter().enumerate() {
             if !known(id) {
-                return Err(Invalid::new(format!("destinationStatusIds[{i}]"), "is not another status of this worktype"));
+                return Err(Invalid::new(
+                    format!("destinationStatusIds[{i}]"),
+                    "is not another status of this worktype",
+                ));
             }
         }
         if let Some(default) = &self.default_destination_status_id {
             if !known(default) {
-                return Err(Invalid::new("defaultDestinationStatusId", "is not another status of this worktype"));
+                return Err(Invalid::new(
+                    "defaultDestinationStatusId",
+                    "is not another status of this worktype",
+                ));
             }
-            if !self.destination_status_ids.is_empty() && !self.destination_status_ids.contains(default) {
-                return Err(Invalid::new("defaultDestinationStatusId", "must be one of destinationStatusIds"));
+            if !self.destination_status_ids.is_empty()
+                && !self.destination_status_ids.contains(default)
+            {
+                return Err(Invalid::new(
+                    "defaultDestinationStatusId",
+                    "must be one of destinationStatusIds",
+                ));
             }
         }
-        match (self.status_transition_delay_seconds, &self.status_transition_time) {
+        match (
+            self.status_transition_delay_seconds,
+            &self.status_transition_time,
+        ) {
             (Some(_), Some(_)) => {
                 return Err(Invalid::new(
                     "statusTransitionTime",
@@ -110,9 +135,13 @@ impl Status {
             }
             (None, None) => {}
         }
-        let auto = self.status_transition_delay_seconds.is_some() || self.status_transition_time.is_some();
+        let auto =
+            self.status_transition_delay_seconds.is_some() || self.status_transition_time.is_some();
         if auto && self.default_destination_status_id.is_none() {
-            return Err(Invalid::new("defaultDestinationStatusId", "is required for an automatic transition"));
+            return Err(Invalid::new(
+                "defaultDestinationStatusId",
+                "is required for an automatic transition",
+            ));
         }
         if self.default_destination_status_id.is_some() && !auto {
             return Err(Invalid::new(
@@ -121,7 +150,10 @@ impl Status {
             ));
         }
         if self.auto_terminate_workitem && self.category != Category::Closed {
-            return Err(Invalid::new("autoTerminateWorkitem", "applies only to statuses in the Closed category"));
+            return Err(Invalid::new(
+                "autoTerminateWorkitem",
+                "applies only to statuses in the Closed category",
+            ));
         }
         Ok(())
     }
@@ -129,7 +161,9 @@ impl Status {
     /// May a workitem in this status move to `to`?
     pub fn allows(&self, to: &Status) -> bool {
         to.worktype_id == self.worktype_id
-            && (self.id == to.id || self.destination_status_ids.is_empty() || self.destination_status_ids.contains(&to.id))
+            && (self.id == to.id
+                || self.destination_status_ids.is_empty()
+                || self.destination_status_ids.contains(&to.id))
     }
 
     /// When a workitem that entered this status at `entered` moves on by itself, and where to.
@@ -138,9 +172,17 @@ impl Status {
         if let Some(delay) = self.status_transition_delay_seconds {
             return Some((entered + chrono::Duration::seconds(delay), target));
         }
-        let time = parse_time_of_day("statusTransitionTime", self.status_transition_time.as_deref()?).ok()?;
+        let time = parse_time_of_day(
+            "statusTransitionTime",
+            self.status_transition_time.as_deref()?,
+        )
+        .ok()?;
         let today = entered.date_naive().and_time(time).and_utc();
-        let at = if today > entered { today } else { today + chrono::Duration::days(1) };
+        let at = if today > entered {
+            today
+        } else {
+            today + chrono::Duration::days(1)
+        };
         Some((at, target))
     }
 }
@@ -195,19 +237,34 @@ mod tests {
         let siblings = vec![status("a", Category::Open), status("b", Category::Closed)];
         let mut s = status("a", Category::Open);
         s.destination_status_ids = vec!["zzz".into()];
-        assert_eq!(s.validate(&siblings).unwrap_err().field, "destinationStatusIds[0]");
+        assert_eq!(
+            s.validate(&siblings).unwrap_err().field,
+            "destinationStatusIds[0]"
+        );
         s.destination_status_ids = vec!["b".into()];
         s.default_destination_status_id = Some("b".into());
-        assert_eq!(s.validate(&siblings).unwrap_err().field, "statusTransitionDelaySeconds");
+        assert_eq!(
+            s.validate(&siblings).unwrap_err().field,
+            "statusTransitionDelaySeconds"
+        );
         s.status_transition_delay_seconds = Some(30);
-        assert_eq!(s.validate(&siblings).unwrap_err().field, "statusTransitionDelaySeconds");
+        assert_eq!(
+            s.validate(&siblings).unwrap_err().field,
+            "statusTransitionDelaySeconds"
+        );
         s.status_transition_delay_seconds = Some(3600);
         assert!(s.validate(&siblings).is_ok());
         s.auto_terminate_workitem = true;
-        assert_eq!(s.validate(&siblings).unwrap_err().field, "autoTerminateWorkitem");
+        assert_eq!(
+            s.validate(&siblings).unwrap_err().field,
+            "autoTerminateWorkitem"
+        );
         s.auto_terminate_workitem = false;
         s.destination_status_ids = (0..25).map(|i| i.to_string()).collect();
-        assert_eq!(s.validate(&siblings).unwrap_err().field, "destinationStatusIds");
+        assert_eq!(
+            s.validate(&siblings).unwrap_err().field,
+            "destinationStatusIds"
+        );
     }
 
     #[test]
@@ -215,12 +272,18 @@ mod tests {
         let mut s = status("a", Category::Waiting);
         s.default_destination_status_id = Some("b".into());
         s.status_transition_delay_seconds = Some(600);
-        assert_eq!(s.auto_transition(t0()), Some((t0() + chrono::Duration::minutes(10), "b".into())));
+        assert_eq!(
+            s.auto_transition(t0()),
+            Some((t0() + chrono::Duration::minutes(10), "b".into()))
+        );
         s.status_transition_delay_seconds = None;
         s.status_transition_time = Some("08:30:00.000".into());
         let next_day = chrono::Utc.with_ymd_and_hms(2026, 3, 3, 8, 30, 0).unwrap();
         assert_eq!(s.auto_transition(t0()).unwrap().0, next_day);
         s.status_transition_time = Some("17:00:00.000".into());
-        assert_eq!(s.auto_transition(t0()).unwrap().0, chrono::Utc.with_ymd_and_hms(2026, 3, 2, 17, 0, 0).unwrap());
+        assert_eq!(
+            s.auto_transition(t0()).unwrap().0,
+            chrono::Utc.with_ymd_and_hms(2026, 3, 2, 17, 0, 0).unwrap()
+        );
     }
 }

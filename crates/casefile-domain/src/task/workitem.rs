@@ -82,7 +82,10 @@ pub struct Draft {
 
 fn within_a_year(field: &str, at: Timestamp, now: Timestamp) -> Result<(), Invalid> {
     if at > now + chrono::Duration::seconds(SECONDS_MAX) {
-        return Err(Invalid::new(field, "can not be more than 365 days from now"));
+        return Err(Invalid::new(
+            field,
+            "can not be more than 365 days from now",
+        ));
     }
     Ok(())
 }
@@ -108,14 +111,23 @@ fn check_common(w: &Workitem, now: Timestamp) -> Result<(), Invalid> {
     if let Some(ttl) = w.ttl {
         let max = now.timestamp() + SECONDS_MAX;
         if ttl < now.timestamp() || ttl > max {
-            return Err(Invalid::new("ttl", "must be an epoch second between now and 365 days from now"));
+            return Err(Invalid::new(
+                "ttl",
+                "must be an epoch second between now and 365 days from now",
+            ));
         }
     }
     if w.skill_ids.len() > SKILLS_MAX {
-        return Err(Invalid::new("skillIds", format!("at most {SKILLS_MAX} skills")));
+        return Err(Invalid::new(
+            "skillIds",
+            format!("at most {SKILLS_MAX} skills"),
+        ));
     }
     if w.preferred_agent_ids.len() > PREFERRED_AGENTS_MAX {
-        return Err(Invalid::new("preferredAgentIds", format!("at most {PREFERRED_AGENTS_MAX} agents")));
+        return Err(Invalid::new(
+            "preferredAgentIds",
+            format!("at most {PREFERRED_AGENTS_MAX} agents"),
+        ));
     }
     crate::invalid::optional_text("externalTag", w.external_tag.as_deref(), EXTERNAL_TAG_MAX)?;
     Ok(())
@@ -144,22 +156,32 @@ impl Workitem {
             description: draft.description,
             division_id: worktype.division_id.clone(),
             type_id: worktype.id.clone(),
-            workbin_id: draft.workbin_id.unwrap_or_else(|| worktype.default_workbin_id.clone()),
+            workbin_id: draft
+                .workbin_id
+                .unwrap_or_else(|| worktype.default_workbin_id.clone()),
             status_id: status.id.clone(),
             status_category: status.category,
             priority: draft.priority.unwrap_or(worktype.default_priority),
             date_created: now,
             date_modified: now,
-            date_due: draft.date_due.or_else(|| after(worktype.default_due_duration_seconds)),
-            date_expires: draft.date_expires.or_else(|| after(worktype.default_expiration_seconds)),
+            date_due: draft
+                .date_due
+                .or_else(|| after(worktype.default_due_duration_seconds)),
+            date_expires: draft
+                .date_expires
+                .or_else(|| after(worktype.default_expiration_seconds)),
             duration_seconds: draft.duration_seconds.or(worktype.default_duration_seconds),
-            ttl: draft.ttl.or_else(|| worktype.default_ttl_seconds.map(|s| now.timestamp() + s)),
+            ttl: draft
+                .ttl
+                .or_else(|| worktype.default_ttl_seconds.map(|s| now.timestamp() + s)),
             date_status_changed: Some(now),
             date_closed: None,
             assignee_id: draft.assignee_id,
             reporter_id,
             queue_id: draft.queue_id.or_else(|| worktype.default_queue_id.clone()),
-            language_id: draft.language_id.or_else(|| worktype.default_language_id.clone()),
+            language_id: draft
+                .language_id
+                .or_else(|| worktype.default_language_id.clone()),
             external_contact_id: draft.external_contact_id,
             external_tag: draft.external_tag,
             case_id: draft.case_id,
@@ -170,9 +192,13 @@ impl Workitem {
             schema_id: worktype.schema_id.clone(),
             schema_version,
             custom_fields: draft.custom_fields,
-            skill_ids: draft.skill_ids.unwrap_or_else(|| worktype.default_skill_ids.clone()),
+            skill_ids: draft
+                .skill_ids
+                .unwrap_or_else(|| worktype.default_skill_ids.clone()),
             preferred_agent_ids: draft.preferred_agent_ids,
-            script_id: draft.script_id.or_else(|| worktype.default_script_id.clone()),
+            script_id: draft
+                .script_id
+                .or_else(|| worktype.default_script_id.clone()),
             assignment_state: None,
             terminated: false,
             version: 1,
@@ -196,7 +222,8 @@ impl Workitem {
 
     pub fn schedule_auto_transition(&mut self, status: &Status) {
         let next = if self.auto_status_transition && !self.terminated {
-            self.date_status_changed.and_then(|entered| status.auto_transition(entered))
+            self.date_status_changed
+                .and_then(|entered| status.auto_transition(entered))
         } else {
             None
         };
@@ -205,7 +232,12 @@ impl Workitem {
     }
 
     /// Moves to `to`, if the current status allows it.
-    pub fn change_status(&mut self, from: &Status, to: &Status, now: Timestamp) -> Result<(), Invalid> {
+    pub fn change_status(
+        &mut self,
+        from: &Status,
+        to: &Status,
+        now: Timestamp,
+    ) -> Result<(), Invalid> {
         if self.terminated {
             return Err(Invalid::new("statusId", "the workitem is terminated"));
         }
@@ -225,7 +257,10 @@ impl Workitem {
     /// Terminates: the workitem stops moving (no more status changes or auto-transitions).
     pub fn terminate(&mut self, now: Timestamp) -> Result<(), Invalid> {
         if self.terminated {
-            return Err(Invalid::new("workitemId", "the workitem is already terminated"));
+            return Err(Invalid::new(
+                "workitemId",
+                "the workitem is already terminated",
+            ));
         }
         self.terminated = true;
         self.assignment_state = Some("Terminated".to_owned());
@@ -308,12 +343,24 @@ mod tests {
     }
 
     fn draft() -> Draft {
-        Draft { name: "Refund order 42".into(), ..Draft::default() }
+        Draft {
+            name: "Refund order 42".into(),
+            ..Draft::default()
+        }
     }
 
     #[test]
     fn defaults_come_from_the_worktype() {
-        let w = Workitem::create("w".into(), draft(), &worktype(), &status("open", Category::Open), None, None, t0()).unwrap();
+        let w = Workitem::create(
+            "w".into(),
+            draft(),
+            &worktype(),
+            &status("open", Category::Open),
+            None,
+            None,
+            t0(),
+        )
+        .unwrap();
         assert_eq!(w.workbin_id, "wb");
         assert_eq!(w.priority, 5);
         assert_eq!(w.date_due, Some(t0() + chrono::Duration::days(1)));
@@ -328,7 +375,8 @@ mod tests {
     fn closing_sets_date_closed_and_reopening_clears_it() {
         let open = status("open", Category::Open);
         let closed = status("closed", Category::Closed);
-        let mut w = Workitem::create("w".into(), draft(), &worktype(), &open, None, None, t0()).unwrap();
+        let mut w =
+            Workitem::create("w".into(), draft(), &worktype(), &open, None, None, t0()).unwrap();
         let later = t0() + chrono::Duration::hours(2);
         w.change_status(&open, &closed, later).unwrap();
         assert_eq!(w.date_closed, Some(later));
@@ -342,8 +390,12 @@ mod tests {
         let mut open = status("open", Category::Open);
         open.destination_status_ids = vec!["progress".into()];
         let closed = status("closed", Category::Closed);
-        let mut w = Workitem::create("w".into(), draft(), &worktype(), &open, None, None, t0()).unwrap();
-        assert_eq!(w.change_status(&open, &closed, t0()).unwrap_err().field, "statusId");
+        let mut w =
+            Workitem::create("w".into(), draft(), &worktype(), &open, None, None, t0()).unwrap();
+        assert_eq!(
+            w.change_status(&open, &closed, t0()).unwrap_err().field,
+            "statusId"
+        );
         assert_eq!(w.status_id, "open");
     }
 
@@ -352,10 +404,17 @@ mod tests {
         let mut waiting = status("waiting", Category::Waiting);
         waiting.default_destination_status_id = Some("open".into());
         waiting.status_transition_delay_seconds = Some(3600);
-        let w = Workitem::create("w".into(), draft(), &worktype(), &waiting, None, None, t0()).unwrap();
-        assert_eq!(w.auto_transition_at, Some(t0() + chrono::Duration::hours(1)));
+        let w =
+            Workitem::create("w".into(), draft(), &worktype(), &waiting, None, None, t0()).unwrap();
+        assert_eq!(
+            w.auto_transition_at,
+            Some(t0() + chrono::Duration::hours(1))
+        );
         assert_eq!(w.auto_transition_to.as_deref(), Some("open"));
-        let off = Draft { auto_status_transition: Some(false), ..draft() };
+        let off = Draft {
+            auto_status_transition: Some(false),
+            ..draft()
+        };
         let w = Workitem::create("w".into(), off, &worktype(), &waiting, None, None, t0()).unwrap();
         assert_eq!(w.auto_transition_at, None);
     }
@@ -363,19 +422,44 @@ mod tests {
     #[test]
     fn limits_are_checked() {
         let open = status("open", Category::Open);
-        let far = Draft { date_due: Some(t0() + chrono::Duration::days(400)), ..draft() };
-        assert_eq!(Workitem::create("w".into(), far, &worktype(), &open, None, None, t0()).unwrap_err().field, "dateDue");
-        let loud = Draft { priority: Some(25_000_001), ..draft() };
-        assert_eq!(Workitem::create("w".into(), loud, &worktype(), &open, None, None, t0()).unwrap_err().field, "priority");
-        let short = Draft { name: "ab".into(), ..Draft::default() };
-        assert_eq!(Workitem::create("w".into(), short, &worktype(), &open, None, None, t0()).unwrap_err().field, "name");
+        let far = Draft {
+            date_due: Some(t0() + chrono::Duration::days(400)),
+            ..draft()
+        };
+        assert_eq!(
+            Workitem::create("w".into(), far, &worktype(), &open, None, None, t0())
+                .unwrap_err()
+                .field,
+            "dateDue"
+        );
+        let loud = Draft {
+            priority: Some(25_000_001),
+            ..draft()
+        };
+        assert_eq!(
+            Workitem::create("w".into(), loud, &worktype(), &open, None, None, t0())
+                .unwrap_err()
+                .field,
+            "priority"
+        );
+        let short = Draft {
+            name: "ab".into(),
+            ..Draft::default()
+        };
+        assert_eq!(
+            Workitem::create("w".into(), short, &worktype(), &open, None, None, t0())
+                .unwrap_err()
+                .field,
+            "name"
+        );
     }
 
     #[test]
     fn terminated_workitems_do_not_move() {
         let open = status("open", Category::Open);
         let closed = status("closed", Category::Closed);
-        let mut w = Workitem::create("w".into(), draft(), &worktype(), &open, None, None, t0()).unwrap();
+        let mut w =
+            Workitem::create("w".into(), draft(), &worktype(), &open, None, None, t0()).unwrap();
         w.terminate(t0()).unwrap();
         assert!(w.change_status(&open, &closed, t0()).is_err());
         assert!(w.terminate(t0()).is_err());

@@ -41,24 +41,43 @@ impl Worktype {
         check_priority("defaultPriority", self.default_priority)?;
         for (field, value, min) in [
             ("defaultDurationSeconds", self.default_duration_seconds, 1),
-            ("defaultExpirationSeconds", self.default_expiration_seconds, 1),
-            ("defaultDueDurationSeconds", self.default_due_duration_seconds, 1),
+            (
+                "defaultExpirationSeconds",
+                self.default_expiration_seconds,
+                1,
+            ),
+            (
+                "defaultDueDurationSeconds",
+                self.default_due_duration_seconds,
+                1,
+            ),
             ("defaultTtlSeconds", self.default_ttl_seconds, 1),
         ] {
             if let Some(v) = value {
                 check_seconds(field, v, min)?;
             }
         }
-        if let (Some(due), Some(expires)) = (self.default_due_duration_seconds, self.default_expiration_seconds)
-            && due > expires
+        if let (Some(due), Some(expires)) = (
+            self.default_due_duration_seconds,
+            self.default_expiration_seconds,
+        ) && due > expires
         {
-            return Err(Invalid::new("defaultDueDurationSeconds", "must not be after defaultExpirationSeconds"));
+            return Err(Invalid::new(
+                "defaultDueDurationSeconds",
+                "must not be after defaultExpirationSeconds",
+            ));
         }
         if self.default_skill_ids.len() > SKILLS_MAX {
-            return Err(Invalid::new("defaultSkillIds", format!("at most {SKILLS_MAX} skills")));
+            return Err(Invalid::new(
+                "defaultSkillIds",
+                format!("at most {SKILLS_MAX} skills"),
+            ));
         }
         if !(0..=100).contains(&self.service_level_target) {
-            return Err(Invalid::new("serviceLevelTarget", "must be between 0 and 100"));
+            return Err(Invalid::new(
+                "serviceLevelTarget",
+                "must be between 0 and 100",
+            ));
         }
         if self.schema_version.is_some() && self.schema_id.is_none() {
             return Err(Invalid::new("schemaVersion", "needs schemaId"));

@@ -7,11 +7,13 @@
 //! that answers without a token.
 
 mod authorization;
+pub mod common;
 mod divisions;
 pub mod extract;
 mod health;
 mod listing;
 mod oauth;
+mod task;
 mod users;
 
 use axum::Router;
@@ -71,6 +73,7 @@ fn api_routes() -> OpenApiRouter<App> {
         .merge(users::router())
         .merge(divisions::router())
         .merge(authorization::router())
+        .merge(task::router())
 }
 
 /// The OpenAPI document of every route, public and authenticated.
@@ -187,6 +190,33 @@ async fn authenticate(State(app): State<App>, mut req: Request, next: Next) -> R
     }
     req.extensions_mut().insert(Caller(principal));
     next.run(req).await
+}
+
+/// `ETag: "<version>"` for a versioned object.
+pub fn etag(version: i64) -> axum::http::HeaderMap {
+    let mut headers = axum::http::HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        headers.insert(header::ETAG, value);
+    }
+    headers
+}
+
+/// The version an `If-Match` header names (`"3"`, `W/"3"` or `3`), if any.
+pub fn if_match(headers: &axum::http::HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or("").trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    let bare = text.trim_start_matches("W/").trim_matches('"');
+    bare.parse::<i64>().map(Some).map_err(|_| {
+        ApiError::bad_request(
+            "If-Match",
+            format!("must be an ETag this server issued, got {text:?}"),
+        )
+    })
 }
 
 /// For PATCH bodies: absent → `None`, `null` → `Some(None)`, a value → `Some(Some(v))`.

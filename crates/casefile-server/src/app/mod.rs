@@ -6,6 +6,7 @@ pub mod demo;
 pub mod divisions;
 pub mod secrets;
 pub mod sessions;
+pub mod task;
 pub mod users;
 
 use std::sync::Arc;

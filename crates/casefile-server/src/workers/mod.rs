@@ -2,6 +2,7 @@
 //! found work; [`run`] is the thin loop around it that sleeps through the `Clock` and stops on
 //! shutdown.
 
+pub mod auto_transitions;
 pub mod token_sweeper;
 
 use std::sync::Arc;

@@ -15,6 +15,8 @@ mod rows;
 mod users;
 mod workitems;
 
+pub use workitems::NO_DUE_DATE;
+
 use std::time::Duration;
 
 use async_trait::async_trait;

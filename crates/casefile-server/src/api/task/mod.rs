@@ -1,0 +1,19 @@
+//! `/api/v2/taskmanagement`: schemas, workbins, worktypes with statuses, workitems.
+
+mod query;
+mod schemas;
+mod workbins;
+mod workitems;
+mod worktypes;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::App;
+
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .merge(schemas::router())
+        .merge(workbins::router())
+        .merge(worktypes::router())
+        .merge(workitems::router())
+}

@@ -1,0 +1,446 @@
+//! Query bodies (`filters`, `sort`, `after`, `select`), cursors, and version listings.
+
+use base64::Engine;
+use casefile_store::{
+    FilterOp, FilterValue, WorkitemField, WorkitemFilter, WorkitemQuery, WorkitemSort,
+};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::api::common::{ChangeEntry, CursorListing, cursor_page_size, page_slice, parse_instant};
+use crate::api::extract::QueryParams;
+use crate::app::App;
+use crate::app::task::documents::{self, Stored};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = WorkitemFilter)]
+pub struct Filter {
+    pub name: String,
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    pub operator: String,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QuerySort {
+    pub name: String,
+    #[serde(default)]
+    pub ascending: Option<bool>,
+}
+
+/// The query body of workbins, worktypes and workitems.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = QueryPostRequest)]
+pub struct ConfigQuery {
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    #[serde(default)]
+    pub select: Option<String>,
+    #[serde(default)]
+    pub filters: Vec<Filter>,
+    /// A projection hint; casefile always returns whole entities (a superset).
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub attributes: Option<Vec<String>>,
+    #[serde(default)]
+    pub after: Option<String>,
+    #[serde(default)]
+    pub sort: Option<QuerySort>,
+    /// References are always returned with their ids; nothing further to expand.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub expands: Option<Vec<String>>,
+}
+
+pub const FILTERS_MAX: usize = 20;
+pub const VALUES_MAX: usize = 100;
+
+fn operator(i: usize, name: &str) -> ApiResult<FilterOp> {
+    Ok(match name {
+        "EQ" => FilterOp::Eq,
+        "NEQ" => FilterOp::Neq,
+        "GT" => FilterOp::Gt,
+        "LT" => FilterOp::Lt,
+        "GTE" => FilterOp::Gte,
+        "LTE" => FilterOp::Lte,
+        "IN" => FilterOp::In,
+        "CONTAINS" => FilterOp::Contains,
+        "BETWEEN" => FilterOp::Between,
+        "BEGINS_WITH" => FilterOp::BeginsWith,
+        other => {
+            return Err(ApiError::bad_request(
+                format!("filters[{i}].operator"),
+                format!(
+                    "must be one of EQ, NEQ, GT, LT, GTE, LTE, IN, CONTAINS, BETWEEN, BEGINS_WITH; got {other:?}"
+                ),
+            ));
+        }
+    })
+}
+
+fn check_arity(i: usize, op: FilterOp, n: usize) -> ApiResult<()> {
+    let ok = match op {
+        FilterOp::In => (1..=VALUES_MAX).contains(&n),
+        FilterOp::Between => n == 2,
+        _ => n == 1,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            format!("filters[{i}].values"),
+            "has the wrong number of values for the operator",
+        ))
+    }
+}
+
+fn check_filters(filters: &[Filter]) -> ApiResult<()> {
+    if filters.len() > FILTERS_MAX {
+        return Err(ApiError::bad_request(
+            "filters",
+            format!("at most {FILTERS_MAX} filters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Runs a configuration-object query in memory (there are at most a few thousand).
+pub fn run_config_query<T>(
+    body: &ConfigQuery,
+    all: Vec<T>,
+    base: &str,
+    sortable: &[&str],
+    field: impl Fn(&T, &str) -> Option<Value>,
+) -> ApiResult<CursorListing<T>> {
+    check_filters(&body.filters)?;
+    let size = cursor_page_size(body.page_size)?;
+    let mut matching = Vec::new();
+    let mut parsed = Vec::new();
+    for (i, f) in body.filters.iter().enumerate() {
+        let op = operator(i, &f.operator)?;
+        check_arity(i, op, f.values.len())?;
+        let int = f.kind.as_deref() == Some("Int");
+        parsed.push((f.name.clone(), op, f.values.clone(), int));
+    }
+    for item in all {
+        let keep = parsed
+            .iter()
+            .all(|(name, op, values, int)| matches(field(&item, name).as_ref(), *op, values, *int));
+        if keep {
+            matching.push(item);
+        }
+    }
+    if let Some(sort) = &body.sort {
+        if !sortable.contains(&sort.name.as_str()) {
+            return Err(ApiError::bad_request(
+                "sort.name",
+                format!("must be one of {}", sortable.join(", ")),
+            ));
+        }
+        let key = |t: &T| {
+            field(t, &sort.name)
+                .map(|v| v.as_str().map(str::to_lowercase).unwrap_or_default())
+                .unwrap_or_default()
+        };
+        matching.sort_by_key(key);
+        if sort.ascending == Some(false) {
+            matching.reverse();
+        }
+    }
+    if body.select.as_deref() == Some("Count") {
+        return Ok(CursorListing {
+            entities: Vec::new(),
+            after: None,
+            next_uri: None,
+            self_uri: format!("{base}/query"),
+            count: Some(matching.len() as i64),
+        });
+    }
+    if let Some(select) = &body.select {
+        return Err(ApiError::bad_request(
+            "select",
+            format!("must be Count, got {select:?}"),
+        ));
+    }
+    page_slice(
+        matching,
+        body.after.as_deref(),
+        size,
+        &format!("{base}/query"),
+    )
+}
+
+fn matches(value: Option<&Value>, op: FilterOp, values: &[String], int: bool) -> bool {
+    let text = match value {
+        None | Some(Value::Null) => return op == FilterOp::Neq,
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let cmp = |v: &str| -> std::cmp::Ordering {
+        if int && let (Ok(a), Ok(b)) = (text.parse::<f64>(), v.parse::<f64>()) {
+            return a.partial_cmp(&b).unwrap_or(std::cmp::Ordering::Equal);
+        }
+        text.to_lowercase().cmp(&v.to_lowercase())
+    };
+    let first = values.first().map(String::as_str).unwrap_or("");
+    use std::cmp::Ordering::*;
+    match op {
+        FilterOp::Eq => cmp(first) == Equal,
+        FilterOp::Neq => cmp(first) != Equal,
+        FilterOp::Gt => cmp(first) == Greater,
+        FilterOp::Lt => cmp(first) == Less,
+        FilterOp::Gte => cmp(first) != Less,
+        FilterOp::Lte => cmp(first) != Greater,
+        FilterOp::In => values.iter().any(|v| cmp(v) == Equal),
+        FilterOp::Contains => text.to_lowercase().contains(&first.to_lowercase()),
+        FilterOp::BeginsWith => text.to_lowercase().starts_with(&first.to_lowercase()),
+        FilterOp::Between => cmp(first) != Less && values.get(1).is_some_and(|v| cmp(v) != Greater),
+    }
+}
+
+pub fn map_listing<T, U>(listing: CursorListing<T>, f: impl Fn(&T) -> U) -> CursorListing<U> {
+    CursorListing {
+        entities: listing.entities.iter().map(f).collect(),
+        after: listing.after,
+        next_uri: listing.next_uri,
+        self_uri: listing.self_uri,
+        count: listing.count,
+    }
+}
+
+fn sort_descending(q: &QueryParams) -> ApiResult<bool> {
+    match q.str("sortOrder").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("") | Some("ascending") | Some("asc") => Ok(false),
+        Some("descending") | Some("desc") => Ok(true),
+        Some(other) => Err(ApiError::bad_request(
+            "sortOrder",
+            format!("must be ascending or descending, got {other:?}"),
+        )),
+    }
+}
+
+pub fn history_page(
+    mut entries: Vec<ChangeEntry>,
+    q: &QueryParams,
+    self_uri: &str,
+) -> ApiResult<CursorListing<ChangeEntry>> {
+    if sort_descending(q)? {
+        entries.reverse();
+    }
+    let size = cursor_page_size(Some(q.int("pageSize", 1, 200, 25)?))?;
+    page_slice(entries, q.str("after"), size, self_uri)
+}
+
+pub fn versions_page<T>(
+    mut versions: Vec<T>,
+    q: &QueryParams,
+    self_uri: &str,
+) -> ApiResult<CursorListing<T>> {
+    if sort_descending(q)? {
+        versions.reverse();
+    }
+    let size = cursor_page_size(Some(q.int("pageSize", 1, 200, 25)?))?;
+    page_slice(versions, q.str("after"), size, self_uri)
+}
+
+/// Every version an entity had, from its events' after-snapshots.
+pub async fn versions<T: Stored>(app: &App, entity_type: &str, id: &str) -> ApiResult<Vec<T>> {
+    let events = app.store.events(entity_type, id).await?;
+    events
+        .into_iter()
+        .filter_map(|e| e.after)
+        .map(documents::from_value)
+        .collect()
+}
+
+pub async fn version<T: Stored>(
+    app: &App,
+    entity_type: &str,
+    id: &str,
+    version: i64,
+) -> ApiResult<T> {
+    match app.store.event_at_version(entity_type, id, version).await {
+        Ok(e) => documents::from_value(e.after.ok_or_else(|| ApiError::not_found("version"))?),
+        Err(casefile_store::Error::NotFound) => Err(ApiError::not_found("version")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- workitems ----
+
+fn workitem_field(i: usize, name: &str) -> ApiResult<WorkitemField> {
+    Ok(match name {
+        "id" => WorkitemField::Id,
+        "name" => WorkitemField::Name,
+        "workbinId" => WorkitemField::WorkbinId,
+        "typeId" => WorkitemField::TypeId,
+        "statusId" => WorkitemField::StatusId,
+        "statusCategory" => WorkitemField::StatusCategory,
+        "assigneeId" => WorkitemField::AssigneeId,
+        "queueId" => WorkitemField::QueueId,
+        "externalContactId" => WorkitemField::ExternalContactId,
+        "caseId" => WorkitemField::CaseId,
+        "divisionId" => WorkitemField::DivisionId,
+        "priority" => WorkitemField::Priority,
+        "dateCreated" => WorkitemField::DateCreated,
+        "dateModified" => WorkitemField::DateModified,
+        "dateDue" => WorkitemField::DateDue,
+        "dateClosed" => WorkitemField::DateClosed,
+        "description" => WorkitemField::Stored("description"),
+        "languageId" => WorkitemField::Stored("language_id"),
+        "durationInSeconds" | "durationSeconds" => WorkitemField::Stored("duration_seconds"),
+        "ttl" => WorkitemField::Stored("ttl"),
+        "reporterId" => WorkitemField::Stored("reporter_id"),
+        "externalTag" => WorkitemField::Stored("external_tag"),
+        "modifiedBy" => WorkitemField::Stored("modified_by"),
+        "assignmentState" => WorkitemField::Stored("assignment_state"),
+        other => match other.strip_prefix("customFields.") {
+            Some(custom)
+                if !custom.is_empty()
+                    && custom
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') =>
+            {
+                WorkitemField::Custom(custom.to_owned())
+            }
+            _ => {
+                return Err(ApiError::bad_request(
+                    format!("filters[{i}].name"),
+                    format!("{other:?} is not a workitem attribute that can be filtered on"),
+                ));
+            }
+        },
+    })
+}
+
+fn workitem_value(
+    i: usize,
+    field: &WorkitemField,
+    kind: Option<&str>,
+    raw: &str,
+) -> ApiResult<FilterValue> {
+    let at = format!("filters[{i}].values");
+    let date = matches!(
+        field,
+        WorkitemField::DateCreated
+            | WorkitemField::DateModified
+            | WorkitemField::DateDue
+            | WorkitemField::DateClosed
+    );
+    if date {
+        return Ok(FilterValue::Int(
+            parse_instant(&at, raw)?.timestamp_millis(),
+        ));
+    }
+    if matches!(field, WorkitemField::Priority) || kind == Some("Int") {
+        if let Ok(n) = raw.parse::<i64>() {
+            return Ok(FilterValue::Int(n));
+        }
+        return raw
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(FilterValue::Number)
+            .ok_or_else(|| ApiError::bad_request(at, format!("{raw:?} is not a number")));
+    }
+    if matches!(field, WorkitemField::Custom(_))
+        && (raw == "true" || raw == "false")
+        && kind == Some("Boolean")
+    {
+        return Ok(FilterValue::Bool(raw == "true"));
+    }
+    Ok(FilterValue::Text(raw.to_owned()))
+}
+
+/// Parses a workitem query body into the store's query (divisions are set by the use case).
+pub fn workitem_query(body: &ConfigQuery) -> ApiResult<(WorkitemQuery, bool)> {
+    check_filters(&body.filters)?;
+    let mut filters = Vec::with_capacity(body.filters.len());
+    for (i, f) in body.filters.iter().enumerate() {
+        if let Some(kind) = &f.kind
+            && !matches!(kind.as_str(), "String" | "Int" | "Boolean")
+        {
+            return Err(ApiError::bad_request(
+                format!("filters[{i}].type"),
+                "must be String or Int",
+            ));
+        }
+        let field = workitem_field(i, &f.name)?;
+        let op = operator(i, &f.operator)?;
+        check_arity(i, op, f.values.len())?;
+        if field == WorkitemField::StatusCategory {
+            for v in &f.values {
+                casefile_domain::task::status::Category::parse(&format!("filters[{i}].values"), v)?;
+            }
+        }
+        let values = f
+            .values
+            .iter()
+            .map(|v| workitem_value(i, &field, f.kind.as_deref(), v))
+            .collect::<ApiResult<Vec<_>>>()?;
+        filters.push(WorkitemFilter { field, op, values });
+    }
+    let (sort, ascending) = match &body.sort {
+        None => (WorkitemSort::DateCreated, true),
+        Some(s) => {
+            let sort = match s.name.as_str() {
+                "dateDue" => WorkitemSort::DateDue,
+                "priority" => WorkitemSort::Priority,
+                other => {
+                    return Err(ApiError::bad_request(
+                        "sort.name",
+                        format!("must be dateDue or priority, got {other:?}"),
+                    ));
+                }
+            };
+            (sort, s.ascending.unwrap_or(true))
+        }
+    };
+    let count_only = match body.select.as_deref() {
+        None => false,
+        Some("Count") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "select",
+                format!("must be Count, got {other:?}"),
+            ));
+        }
+    };
+    let after = match body.after.as_deref() {
+        None | Some("") => None,
+        Some(cursor) => Some(decode_cursor(cursor)?),
+    };
+    let limit = cursor_page_size(body.page_size)?;
+    Ok((
+        WorkitemQuery {
+            visible: casefile_domain::authz::Divisions::Only(Vec::new()),
+            filters,
+            sort,
+            ascending,
+            after,
+            limit,
+        },
+        count_only,
+    ))
+}
+
+pub fn encode_cursor(value: i64, id: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{value}|{id}"))
+}
+
+fn decode_cursor(cursor: &str) -> ApiResult<(i64, String)> {
+    let bad = || ApiError::bad_request("after", "is not a cursor this server issued");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (value, id) = text.split_once('|').ok_or_else(bad)?;
+    Ok((value.parse().map_err(|_| bad())?, id.to_owned()))
+}

@@ -1,0 +1,208 @@
+//! Workitem schemas: versioned JSON-schema documents of custom attributes. Every update
+//! makes a new version; earlier versions stay readable (from their events) because
+//! worktypes and workitems pin the version they were made with.
+
+use casefile_domain::Timestamp;
+use casefile_domain::authz::{Permission, Principal};
+use casefile_domain::schema::{self, SchemaDefinition};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::documents::{self, Batch, Stored};
+use crate::app::{Actor, App, new_id};
+use crate::error::{ApiError, ApiResult};
+
+/// A schema version as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Schema {
+    pub id: String,
+    pub name: String,
+    pub version: i64,
+    pub enabled: bool,
+    pub json_schema: Value,
+    pub created_by: Option<String>,
+    pub date_created: Timestamp,
+    pub date_modified: Timestamp,
+}
+
+impl Stored for Schema {
+    const KIND: &'static str = "schema";
+    const WHAT: &'static str = "schema";
+    const VIEW: Permission = Permission::SchemaView;
+    const EDIT: Permission = Permission::SchemaEdit;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn division_id(&self) -> Option<&str> {
+        None
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn date_created(&self) -> Timestamp {
+        self.date_created
+    }
+    fn date_modified(&self) -> Timestamp {
+        self.date_modified
+    }
+}
+
+fn check_name(name: &str) -> ApiResult<String> {
+    Ok(casefile_domain::invalid::required_text(
+        "name", name, 1, 256,
+    )?)
+}
+
+fn parse(json_schema: &Value) -> ApiResult<SchemaDefinition> {
+    Ok(schema::parse(json_schema)?)
+}
+
+pub async fn create(
+    app: &App,
+    caller: &Principal,
+    name: &str,
+    json_schema: Value,
+    enabled: bool,
+) -> ApiResult<Schema> {
+    documents::require(caller, Permission::SchemaEdit, None)?;
+    let name = check_name(name)?;
+    parse(&json_schema)?;
+    if app.store.count_documents(Schema::KIND).await? >= schema::MAX_SCHEMAS as i64 {
+        return Err(ApiError::bad_request(
+            "name",
+            format!(
+                "an organisation has at most {} schemas",
+                schema::MAX_SCHEMAS
+            ),
+        ));
+    }
+    let now = app.clock.now();
+    let s = Schema {
+        id: new_id(),
+        name,
+        version: 1,
+        enabled,
+        json_schema,
+        created_by: Some(caller.subject_id.clone()),
+        date_created: now,
+        date_modified: now,
+    };
+    let mut batch = Batch::default();
+    batch.insert(
+        &s,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: now,
+        },
+    )?;
+    batch.commit(app, "schema").await?;
+    Ok(s)
+}
+
+/// A new version; `version` must be the current one.
+pub async fn update(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    version: Option<i64>,
+    name: Option<&str>,
+    json_schema: Option<Value>,
+    enabled: Option<bool>,
+) -> ApiResult<Schema> {
+    let current: Schema = documents::load_for_edit(app, caller, id).await?;
+    let version = version.ok_or_else(|| {
+        ApiError::bad_request("version", "is required: send the schema's current version")
+    })?;
+    if version != current.version {
+        return Err(ApiError::version_mismatch(current.version));
+    }
+    let mut next = current.clone();
+    if let Some(name) = name {
+        next.name = check_name(name)?;
+    }
+    if let Some(json) = json_schema {
+        parse(&json)?;
+        next.json_schema = json;
+    }
+    if let Some(enabled) = enabled {
+        next.enabled = enabled;
+    }
+    let now = app.clock.now();
+    next.version += 1;
+    next.date_created = now;
+    next.date_modified = now;
+    next.created_by = Some(caller.subject_id.clone());
+    let mut batch = Batch::default();
+    batch.update(
+        &current,
+        &next,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: now,
+        },
+    )?;
+    batch.commit(app, "schema").await?;
+    Ok(next)
+}
+
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+    let current: Schema = documents::load_for_edit(app, caller, id).await?;
+    let mut batch = Batch::default();
+    batch.delete(
+        &current,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: app.clock.now(),
+        },
+    )?;
+    batch.commit(app, "schema").await
+}
+
+pub async fn latest_version(app: &App, caller: &Principal, id: &str) -> ApiResult<i64> {
+    let s: Schema = documents::load(app, caller, id).await?;
+    if !s.enabled {
+        return Err(ApiError::bad_request("schemaId", "the schema is disabled"));
+    }
+    Ok(s.version)
+}
+
+/// One version of a schema, read from the event that made it.
+pub async fn version(app: &App, caller: &Principal, id: &str, version: i64) -> ApiResult<Schema> {
+    let latest: Schema = documents::load(app, caller, id).await?;
+    if version == latest.version {
+        return Ok(latest);
+    }
+    let event = match app.store.event_at_version(Schema::KIND, id, version).await {
+        Ok(e) => e,
+        Err(casefile_store::Error::NotFound) => return Err(ApiError::not_found("schema version")),
+        Err(e) => return Err(e.into()),
+    };
+    let after = event
+        .after
+        .ok_or_else(|| ApiError::not_found("schema version"))?;
+    documents::from_value(after)
+}
+
+pub async fn versions(app: &App, caller: &Principal, id: &str) -> ApiResult<Vec<Schema>> {
+    let _: Schema = documents::load(app, caller, id).await?;
+    let events = app.store.events(Schema::KIND, id).await?;
+    events
+        .into_iter()
+        .filter_map(|e| e.after)
+        .map(documents::from_value)
+        .collect()
+}
+
+/// The parsed definition workitems of this schema version are validated against.
+pub async fn definition(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    v: i64,
+) -> ApiResult<SchemaDefinition> {
+    let s = version(app, caller, id, v).await?;
+    parse(&s.json_schema)
+}

@@ -1,0 +1,497 @@
+//! Workitems: create from the worktype's defaults, change along allowed statuses, assign,
+//! terminate, query; every change one transaction with its event.
+
+use casefile_domain::authz::{Permission, Principal, SubjectKind};
+use casefile_domain::schema;
+use casefile_domain::task::status::Status;
+use casefile_domain::task::workbin::Workbin;
+use casefile_domain::task::workitem::{Draft, Workitem};
+use casefile_domain::task::worktype::Worktype;
+use casefile_store::{Change, Error as StoreError, WorkitemQuery};
+use serde_json::{Map, Value};
+
+use super::documents;
+use super::schemas;
+use crate::app::{Actor, App, change, new_id};
+use crate::error::{ApiError, ApiResult};
+
+pub const ENTITY: &str = "workitem";
+
+fn snapshot(w: &Workitem) -> ApiResult<Value> {
+    serde_json::to_value(w).map_err(|e| ApiError::internal(e.into()))
+}
+
+fn is_self(caller: &Principal, user_id: Option<&str>) -> bool {
+    caller.kind == SubjectKind::User && user_id == Some(caller.subject_id.as_str())
+}
+
+/// The workitem if the caller may see it; 404 otherwise.
+pub async fn get(app: &App, caller: &Principal, id: &str) -> ApiResult<Workitem> {
+    let w = match app.store.get_workitem(id).await {
+        Ok(w) => w,
+        Err(StoreError::NotFound) => return Err(ApiError::not_found("workitem")),
+        Err(e) => return Err(e.into()),
+    };
+    if !caller.can(Permission::WorkitemView, &w.division_id) {
+        return Err(ApiError::not_found("workitem"));
+    }
+    Ok(w)
+}
+
+/// Changing any workitem needs `WorkitemEdit`; agents may change their own (`WorkitemEditOwn`).
+fn require_edit(caller: &Principal, w: &Workitem) -> ApiResult<()> {
+    if caller.can(Permission::WorkitemEdit, &w.division_id)
+        || (caller.can(Permission::WorkitemEditOwn, &w.division_id)
+            && is_self(caller, w.assignee_id.as_deref()))
+    {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(Permission::WorkitemEdit))
+    }
+}
+
+/// Assigning someone else needs `WorkitemAssign`; taking an unassigned workitem oneself needs
+/// `WorkitemEditOwn`; anyone who may edit may unassign.
+fn require_assign(caller: &Principal, w: &Workitem, assignee: Option<&str>) -> ApiResult<()> {
+    if caller.can(Permission::WorkitemAssign, &w.division_id) {
+        return Ok(());
+    }
+    let pulls = is_self(caller, assignee)
+        && (w.assignee_id.is_none() || w.assignee_id.as_deref() == assignee);
+    let releases = assignee.is_none() && is_self(caller, w.assignee_id.as_deref());
+    if (pulls || releases) && caller.can(Permission::WorkitemEditOwn, &w.division_id) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(Permission::WorkitemAssign))
+    }
+}
+
+async fn check_assignee(app: &App, assignee: Option<&str>) -> ApiResult<()> {
+    if let Some(id) = assignee {
+        match app.store.get_user(id).await {
+            Ok(u) if u.state == casefile_domain::user::State::Active => {}
+            Ok(_) | Err(StoreError::NotFound) => {
+                return Err(ApiError::bad_request(
+                    "assigneeId",
+                    "no active user has this id",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+async fn type_status(
+    app: &App,
+    caller: &Principal,
+    worktype: &Worktype,
+    status_id: &str,
+    field: &str,
+) -> ApiResult<Status> {
+    let s: Status = documents::load(app, caller, status_id)
+        .await
+        .map_err(|_| ApiError::bad_request(field, "status not found"))?;
+    if s.worktype_id != worktype.id {
+        return Err(ApiError::bad_request(
+            field,
+            "is not a status of the workitem's worktype",
+        ));
+    }
+    Ok(s)
+}
+
+async fn workbin_division(app: &App, caller: &Principal, workbin_id: &str) -> ApiResult<String> {
+    let workbin: Workbin = documents::load(app, caller, workbin_id)
+        .await
+        .map_err(|_| ApiError::bad_request("workbinId", "workbin not found"))?;
+    Ok(workbin.division_id)
+}
+
+async fn validated_fields(
+    app: &App,
+    caller: &Principal,
+    schema_id: Option<&str>,
+    version: Option<i64>,
+    fields: &Map<String, Value>,
+    require_all: bool,
+) -> ApiResult<Map<String, Value>> {
+    match (schema_id, version) {
+        (Some(id), Some(v)) => {
+            let def = schemas::definition(app, caller, id, v).await?;
+            Ok(schema::validate_fields(&def, fields, require_all)?)
+        }
+        _ if fields.is_empty() => Ok(Map::new()),
+        _ => Err(ApiError::bad_request(
+            "customFields",
+            "the worktype has no schema, so custom fields cannot be set",
+        )),
+    }
+}
+
+/// Builds a workitem from the draft, checking every reference; does not store it.
+pub async fn prepare(
+    app: &App,
+    caller: &Principal,
+    type_id: &str,
+    mut draft: Draft,
+) -> ApiResult<Workitem> {
+    let worktype: Worktype = documents::load(app, caller, type_id)
+        .await
+        .map_err(|_| ApiError::bad_request("typeId", "worktype not found"))?;
+    let status_id = match draft
+        .status_id
+        .take()
+        .or_else(|| worktype.default_status_id.clone())
+    {
+        Some(id) => id,
+        None => {
+            return Err(ApiError::bad_request(
+                "statusId",
+                "is required: the worktype has no default status",
+            ));
+        }
+    };
+    let status = type_status(app, caller, &worktype, &status_id, "statusId").await?;
+    let workbin_id = draft
+        .workbin_id
+        .clone()
+        .unwrap_or_else(|| worktype.default_workbin_id.clone());
+    let division_id = workbin_division(app, caller, &workbin_id).await?;
+    if !caller.can(Permission::WorkitemAdd, &division_id) {
+        return Err(ApiError::forbidden(Permission::WorkitemAdd));
+    }
+    check_assignee(app, draft.assignee_id.as_deref()).await?;
+    if draft.assignee_id.is_some()
+        && !caller.can(Permission::WorkitemAssign, &division_id)
+        && !is_self(caller, draft.assignee_id.as_deref())
+    {
+        return Err(ApiError::forbidden(Permission::WorkitemAssign));
+    }
+    draft.custom_fields = validated_fields(
+        app,
+        caller,
+        worktype.schema_id.as_deref(),
+        worktype.schema_version,
+        &draft.custom_fields,
+        true,
+    )
+    .await?;
+    let now = app.clock.now();
+    let reporter = (caller.kind == SubjectKind::User).then(|| caller.subject_id.clone());
+    let mut w = Workitem::create(
+        new_id(),
+        draft,
+        &worktype,
+        &status,
+        worktype.schema_version,
+        reporter,
+        now,
+    )?;
+    w.division_id = division_id;
+    w.modified_by = Some(caller.subject_id.clone());
+    Ok(w)
+}
+
+pub fn created_change(w: &Workitem, caller: &Principal) -> ApiResult<Change> {
+    Ok(change(
+        ENTITY,
+        &w.id,
+        1,
+        "workitem.created",
+        Actor {
+            id: Some(&caller.subject_id),
+            at: w.date_created,
+        },
+        None,
+        Some(snapshot(w)?),
+    ))
+}
+
+pub async fn create(
+    app: &App,
+    caller: &Principal,
+    type_id: &str,
+    draft: Draft,
+) -> ApiResult<Workitem> {
+    let w = prepare(app, caller, type_id, draft).await?;
+    let change = created_change(&w, caller)?;
+    app.store
+        .insert_workitems(std::slice::from_ref(&w), &[change])
+        .await?;
+    Ok(w)
+}
+
+/// A caller's change to a workitem's fields.
+#[derive(Debug, Clone, Default)]
+pub struct Patch {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub priority: Option<i64>,
+    pub date_due: Option<Option<casefile_domain::Timestamp>>,
+    pub date_expires: Option<Option<casefile_domain::Timestamp>>,
+    pub duration_seconds: Option<Option<i64>>,
+    pub ttl: Option<Option<i64>>,
+    pub status_id: Option<String>,
+    pub workbin_id: Option<String>,
+    pub auto_status_transition: Option<bool>,
+    pub custom_fields: Option<Map<String, Value>>,
+    pub queue_id: Option<Option<String>>,
+    pub assignee_id: Option<Option<String>>,
+    pub external_contact_id: Option<Option<String>>,
+    pub external_tag: Option<Option<String>>,
+    pub skill_ids: Option<Vec<String>>,
+    pub language_id: Option<Option<String>>,
+    pub preferred_agent_ids: Option<Vec<String>>,
+    pub script_id: Option<Option<String>>,
+}
+
+/// Applies a patch if the stored version still is `expected` (when given).
+pub async fn update(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    patch: Patch,
+    expected: Option<i64>,
+) -> ApiResult<Workitem> {
+    let current = get(app, caller, id).await?;
+    if let Some(v) = expected
+        && v != current.version
+    {
+        return Err(ApiError::precondition_failed(current.version));
+    }
+    require_edit(caller, &current)?;
+    if current.terminated {
+        return Err(ApiError::bad_request(
+            "workitemId",
+            "the workitem is terminated",
+        ));
+    }
+    let now = app.clock.now();
+    let mut next = current.clone();
+    let worktype: Worktype = documents::load(app, caller, &current.type_id).await?;
+    if let Some(assignee) = &patch.assignee_id {
+        require_assign(caller, &current, assignee.as_deref())?;
+        check_assignee(app, assignee.as_deref()).await?;
+        next.assignee_id = assignee.clone();
+    }
+    if let Some(workbin_id) = &patch.workbin_id {
+        let division = workbin_division(app, caller, workbin_id).await?;
+        if division != current.division_id {
+            return Err(ApiError::bad_request(
+                "workbinId",
+                "the workbin must be in the workitem's division",
+            ));
+        }
+        next.workbin_id = workbin_id.clone();
+    }
+    macro_rules! set {
+        ($($field:ident),*) => { $( if let Some(v) = patch.$field { next.$field = v; } )* };
+    }
+    set!(
+        name,
+        description,
+        priority,
+        date_due,
+        date_expires,
+        duration_seconds,
+        ttl,
+        queue_id,
+        external_contact_id,
+        external_tag,
+        skill_ids,
+        language_id,
+        preferred_agent_ids,
+        script_id
+    );
+    if let Some(fields) = &patch.custom_fields {
+        let merged = if fields.is_empty() {
+            Map::new()
+        } else {
+            let mut merged = current.custom_fields.clone();
+            for (k, v) in fields {
+                merged.insert(k.clone(), v.clone());
+            }
+            merged.retain(|_, v| !v.is_null());
+            merged
+        };
+        next.custom_fields = validated_fields(
+            app,
+            caller,
+            current.schema_id.as_deref(),
+            current.schema_version,
+            &merged,
+            false,
+        )
+        .await?;
+    }
+    let from = type_status(app, caller, &worktype, &current.status_id, "statusId").await?;
+    let mut entered = from.clone();
+    if let Some(status_id) = &patch.status_id {
+        let to = type_status(app, caller, &worktype, status_id, "statusId").await?;
+        next.change_status(&from, &to, now)?;
+        entered = to;
+    }
+    if let Some(auto) = patch.auto_status_transition {
+        next.auto_status_transition = auto;
+        next.schedule_auto_transition(&entered);
+    }
+    next.check(now)?;
+    if next == current {
+        return Ok(current);
+    }
+    next.touch(Some(caller.subject_id.clone()), now);
+    save(app, caller, &current, &next, "workitem.updated").await?;
+    Ok(next)
+}
+
+async fn save(
+    app: &App,
+    caller: &Principal,
+    before: &Workitem,
+    after: &Workitem,
+    kind: &'static str,
+) -> ApiResult<()> {
+    let change = change(
+        ENTITY,
+        &after.id,
+        after.version,
+        kind,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: after.date_modified,
+        },
+        Some(snapshot(before)?),
+        Some(snapshot(after)?),
+    );
+    match app
+        .store
+        .update_workitem(after, before.version, &change)
+        .await
+    {
+        Err(StoreError::Conflict { .. }) => Err(ApiError::version_mismatch(before.version + 1)),
+        other => Ok(other?),
+    }
+}
+
+pub async fn assign(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    assignee: Option<String>,
+) -> ApiResult<Workitem> {
+    update(
+        app,
+        caller,
+        id,
+        Patch {
+            assignee_id: Some(assignee),
+            ..Patch::default()
+        },
+        None,
+    )
+    .await
+}
+
+pub async fn terminate(app: &App, caller: &Principal, id: &str) -> ApiResult<Workitem> {
+    let current = get(app, caller, id).await?;
+    if !caller.can(Permission::WorkitemTerminate, &current.division_id) {
+        require_edit(caller, &current)?;
+    }
+    let now = app.clock.now();
+    let mut next = current.clone();
+    next.terminate(now)?;
+    next.touch(Some(caller.subject_id.clone()), now);
+    save(app, caller, &current, &next, "workitem.terminated").await?;
+    Ok(next)
+}
+
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+    let current = get(app, caller, id).await?;
+    if !caller.can(Permission::WorkitemDelete, &current.division_id) {
+        return Err(ApiError::forbidden(Permission::WorkitemDelete));
+    }
+    let now = app.clock.now();
+    let change = change(
+        ENTITY,
+        id,
+        current.version + 1,
+        "workitem.deleted",
+        Actor {
+            id: Some(&caller.subject_id),
+            at: now,
+        },
+        Some(snapshot(&current)?),
+        None,
+    );
+    Ok(app.store.delete_workitem(id, &change).await?)
+}
+
+/// Moves a workitem whose automatic transition is due; the system is the actor.
+/// Returns false if someone changed it first (the next round sees the new state).
+pub async fn auto_transition(
+    app: &App,
+    w: &Workitem,
+    now: casefile_domain::Timestamp,
+) -> ApiResult<bool> {
+    let (Some(at), Some(target)) = (w.auto_transition_at, w.auto_transition_to.clone()) else {
+        return Ok(false);
+    };
+    if at > now {
+        return Ok(false);
+    }
+    let system = system_principal();
+    let worktype: Worktype = documents::load(app, &system, &w.type_id).await?;
+    let from = type_status(app, &system, &worktype, &w.status_id, "statusId").await?;
+    let mut next = w.clone();
+    match documents::load::<Status>(app, &system, &target).await {
+        Ok(to) if from.allows(&to) => next.change_status(&from, &to, at)?,
+        // The target was removed or is no longer allowed: stop the timer.
+        _ => {
+            next.auto_transition_at = None;
+            next.auto_transition_to = None;
+        }
+    }
+    next.touch(None, now);
+    let change = change(
+        ENTITY,
+        &w.id,
+        next.version,
+        "workitem.auto_transitioned",
+        Actor { id: None, at: now },
+        Some(snapshot(w)?),
+        Some(snapshot(&next)?),
+    );
+    match app.store.update_workitem(&next, w.version, &change).await {
+        Ok(()) => Ok(true),
+        Err(StoreError::VersionMismatch { .. }) | Err(StoreError::Conflict { .. }) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The system itself, for workers: every permission everywhere.
+pub fn system_principal() -> Principal {
+    Principal {
+        subject_id: "system".to_owned(),
+        kind: SubjectKind::Client,
+        client_id: "system".to_owned(),
+        grants: vec![casefile_domain::authz::Grant {
+            role: casefile_domain::authz::Role::Admin,
+            scope: casefile_domain::authz::DivisionScope::All,
+        }],
+    }
+}
+
+pub async fn query(
+    app: &App,
+    caller: &Principal,
+    mut q: WorkitemQuery,
+) -> ApiResult<Vec<Workitem>> {
+    q.visible = caller.divisions_with(Permission::WorkitemView);
+    Ok(app.store.query_workitems(&q).await?)
+}
+
+pub async fn count(app: &App, caller: &Principal, mut q: WorkitemQuery) -> ApiResult<i64> {
+    q.visible = caller.divisions_with(Permission::WorkitemView);
+    Ok(app.store.count_workitems(&q).await?)
+}
