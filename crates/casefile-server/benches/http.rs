@@ -6,12 +6,15 @@
 //! ```
 //!
 //! Workloads, each for `CASEFILE_BENCH_SECONDS` (default 10):
+//! - floor: every client loops `GET` of a path no route matches (the 404 fallback, no database):
+//!   the ceiling the HTTP stack and the in-process load generator leave on this machine;
 //! - reads: every client loops authenticated `GET /api/v2/users/me`;
 //! - updates: every client loops `PATCH /api/v2/users/{its own id}` with `{"version", "title"}`
 //!   (no password hashing), taking the next version from the response;
 //! - the database's own commit rate: single-row autocommit `INSERT`s into a scratch table through a
-//!   separate sqlx connection (16 tasks on a pool of 16 for PostgreSQL; 1 connection for SQLite,
-//!   which has one writer, in WAL mode with `synchronous=FULL` like the server).
+//!   separate sqlx connection (16 tasks with a connection each for PostgreSQL; 1 connection for
+//!   SQLite, which has one writer, in WAL mode with `synchronous=FULL` like the server). No pool:
+//!   sqlx pools ping the connection before every statement, which is not the database's cost.
 //!
 //! The server runs in-process on a fresh database (a new SQLite file in a temporary directory, or
 //! a new `casefile_bench_*` PostgreSQL database on the server `CASEFILE_BENCH_DATABASE_URL` names,
@@ -732,11 +735,20 @@ async fn workloads(
     };
     let mut report = String::new();
     let _ = writeln!(report);
-    let _ = writeln!(
-        report,
-        "Load generator and server share this machine's {cores} cores in one process \
-         (one tokio multi-thread runtime); the server's numbers are therefore a lower bound."
-    );
+    if target.server.is_some() {
+        let _ = writeln!(
+            report,
+            "Load generator and server share this machine's {cores} cores in one process \
+             (one tokio multi-thread runtime with {cores} workers); the database server, if any, \
+             runs on the same cores. The server's numbers are therefore a lower bound."
+        );
+    } else {
+        let _ = writeln!(
+            report,
+            "Server at {} (already running); the load generator ran on {cores} cores here.",
+            target.base
+        );
+    }
     let _ = writeln!(report);
     report.push_str(&table);
     let _ = writeln!(report);

@@ -10,4 +10,5 @@ mod harness;
 mod openapi;
 mod routes;
 mod shutdown;
+mod taskmanagement;
 mod users;

@@ -240,15 +240,7 @@ async fn get_schema_version(
 fn coretype(t: CoreType) -> Value {
     let mut body = schema::core_type_description(t);
     if let Some(obj) = body.as_object_mut() {
-        obj.insert("id".into(), json!(t.name()));
-        obj.insert("name".into(), json!(t.name()));
-        obj.insert("version".into(), json!(1));
-        obj.insert("current".into(), json!(true));
         obj.insert("dateCreated".into(), json!("2026-01-01T00:00:00.000Z"));
-        obj.insert(
-            "selfUri".into(),
-            json!(format!("{BASE}/coretypes/{}", t.name())),
-        );
     }
     body
 }
@@ -273,12 +265,5 @@ async fn get_coretype(PathParams(name): PathParams<String>) -> ApiResult<Json<Va
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workitems/schemas/limits", tag = "Task Management",
     responses((status = 200, body = Object)), security(("bearer" = [])))]
 async fn get_limits() -> Json<Value> {
-    Json(json!({
-        "maxNumberOfSchemasPerOrg": schema::MAX_SCHEMAS,
-        "maxNumberOfFieldsPerSchema": schema::MAX_ATTRIBUTES,
-        "maxNumberOfFieldsPerOrg": schema::MAX_SCHEMAS * schema::MAX_ATTRIBUTES,
-        "minSchemaNameCharacters": 1,
-        "maxSchemaNameCharacters": 256,
-        "selfUri": format!("{BASE}/limits"),
-    }))
+    Json(schema::quantity_limits())
 }

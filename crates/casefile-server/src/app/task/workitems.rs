@@ -223,7 +223,7 @@ pub async fn create(
 }
 
 /// A caller's change to a workitem's fields.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Patch {
     pub name: Option<String>,
     pub description: Option<Option<String>>,
@@ -260,7 +260,6 @@ pub async fn update(
     {
         return Err(ApiError::precondition_failed(current.version));
     }
-    require_edit(caller, &current)?;
     if current.terminated {
         return Err(ApiError::bad_request(
             "workitemId",
@@ -274,6 +273,14 @@ pub async fn update(
         require_assign(caller, &current, assignee.as_deref())?;
         check_assignee(app, assignee.as_deref()).await?;
         next.assignee_id = assignee.clone();
+    }
+    // Anything beyond the assignment needs edit rights on the workitem as (re)assigned.
+    let only_assignment = Patch {
+        assignee_id: None,
+        ..patch.clone()
+    } == Patch::default();
+    if !only_assignment {
+        require_edit(caller, &next)?;
     }
     if let Some(workbin_id) = &patch.workbin_id {
         let division = workbin_division(app, caller, workbin_id).await?;

@@ -1,0 +1,803 @@
+//! Task management end to end through the router: schemas, workbins, worktypes, statuses,
+//! workitems, queries, history, auto-transitions, concurrency and isolation.
+
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use casefile_server::workers::Worker;
+use casefile_server::workers::auto_transitions::AutoTransitions;
+use serde_json::{Value, json};
+
+use crate::harness::Harness;
+
+const TM: &str = "/api/v2/taskmanagement";
+
+pub struct Setup {
+    pub workbin: String,
+    pub worktype: String,
+    pub schema: String,
+    pub statuses: Value,
+}
+
+fn refund_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "order_id_identifier": {"allOf": [{"$ref": "#/definitions/identifier"}], "title": "Order", "minLength": 1, "maxLength": 20},
+            "amount_number": {"allOf": [{"$ref": "#/definitions/number"}], "title": "Amount", "minimum": 0, "maximum": 10000},
+            "reason_enum": {"allOf": [{"$ref": "#/definitions/enum"}], "title": "Reason", "enum": ["damaged", "late", "other"],
+                "_enumProperties": {"damaged": {"title": "Damaged", "_disabled": false}, "late": {"title": "Late", "_disabled": false}, "other": {"title": "Other", "_disabled": false}}},
+            "approved_checkbox": {"allOf": [{"$ref": "#/definitions/checkbox"}], "title": "Approved"}
+        },
+        "required": ["order_id_identifier"]
+    })
+}
+
+pub async fn setup(h: &Harness, division: Option<&str>) -> Setup {
+    let mut wb = json!({"name": "Refunds inbox"});
+    if let Some(d) = division {
+        wb["divisionId"] = d.into();
+        wb["name"] = format!("Refunds {d}").into();
+    }
+    let workbin = h
+        .call(
+            Method::POST,
+            &format!("{TM}/workbins"),
+            Some(&h.admin),
+            Some(wb),
+        )
+        .await;
+    assert_eq!(workbin.status, StatusCode::OK, "{}", workbin.body);
+    let schema_name = format!("Refund {}", &workbin.body["id"].as_str().unwrap()[..8]);
+    let schema = h
+        .call(
+            Method::POST,
+            &format!("{TM}/workitems/schemas"),
+            Some(&h.admin),
+            Some(json!({"name": schema_name, "jsonSchema": refund_schema()})),
+        )
+        .await;
+    assert_eq!(schema.status, StatusCode::OK, "{}", schema.body);
+    let worktype = h
+        .call(
+            Method::POST,
+            &format!("{TM}/worktypes"),
+            Some(&h.admin),
+            Some(json!({
+                "name": format!("Refund request {}", &workbin.body["id"].as_str().unwrap()[..8]),
+                "defaultWorkbinId": workbin.body["id"],
+                "schemaId": schema.body["id"],
+                "defaultPriority": 10,
+                "defaultDueDurationSeconds": 86400,
+            })),
+        )
+        .await;
+    assert_eq!(worktype.status, StatusCode::OK, "{}", worktype.body);
+    Setup {
+        workbin: workbin.body["id"].as_str().unwrap().to_owned(),
+        worktype: worktype.body["id"].as_str().unwrap().to_owned(),
+        schema: schema.body["id"].as_str().unwrap().to_owned(),
+        statuses: worktype.body["statuses"].clone(),
+    }
+}
+
+pub fn status_id(setup: &Setup, category: &str) -> String {
+    setup
+        .statuses
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["category"] == category)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn create_workitem(h: &Harness, s: &Setup, name: &str, fields: Value) -> Value {
+    let reply = h
+        .call(
+            Method::POST,
+            &format!("{TM}/workitems"),
+            Some(&h.admin),
+            Some(json!({"name": name, "typeId": s.worktype, "customFields": fields})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.body
+}
+
+#[tokio::test]
+async fn worktype_gets_default_statuses_and_workitems_its_defaults() {
+    let h = Harness::new().await;
+    let s = setup(&h, None).await;
+    let categories: Vec<_> = s
+        .statuses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["category"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(categories.len(), 4);
+    for c in ["Open", "InProgress", "Waiting", "Closed"] {
+        assert!(categories.contains(&c.to_owned()));
+    }
+    let w = create_workitem(
+        &h,
+        &s,
+        "Refund order 1",
+        json!({"order_id_identifier": "A-1", "amount_number": 12.5, "reason_enum": "late"}),
+    )
+    .await;
+    assert_eq!(w["workbin"]["id"], s.workbin.as_str());
+    assert_eq!(w["priority"], 10);
+    assert_eq!(w["statusCategory"], "Open");
+    assert_eq!(w["status"]["id"], status_id(&s, "Open"));
+    assert_eq!(w["dateDue"], "2026-03-03T09:00:00.000Z");
+    assert_eq!(w["schema"]["version"], 1);
+    assert_eq!(w["customFields"]["amount_number"], 12.5);
+    assert_eq!(w["version"], 1);
+}
+
+#[tokio::test]
+async fn custom_fields_are_validated_against_the_schema() {
+    let h = Harness::new().await;
+    let s = setup(&h, None).await;
+    for (fields, field) in [
+        (json!({}), "customFields.order_id_identifier"),
+        (
+            json!({"order_id_identifier": "A", "amount_number": -1}),
+            "customFields.amount_number",
+        ),
+        (
+            json!({"order_id_identifier": "A", "reason_enum": "bored"}),
+            "customFields.reason_enum",
+        ),
+        (
+            json!({"order_id_identifier": "A", "approved_checkbox": "yes"}),
+            "customFields.approved_checkbox",
+        ),
+        (
+            json!({"order_id_identifier": "A", "unknown_text": "x"}),
+            "customFields.unknown_text",
+        ),
+        (
+            json!({"order_id_identifier": "x".repeat(21)}),
+            "customFields.order_id_identifier",
+        ),
+    ] {
+        let reply = h
+            .call(
+                Method::POST,
+                &format!("{TM}/workitems"),
+                Some(&h.admin),
+                Some(json!({"name": "Bad fields", "typeId": s.worktype, "customFields": fields})),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{fields} → {}",
+            reply.body
+        );
+        assert_eq!(reply.field(), field, "{fields} → {}", reply.body);
+    }
+    let w = create_workitem(
+        &h,
+        &s,
+        "Good fields",
+        json!({"order_id_identifier": "A-2", "reason_enum": "damaged"}),
+    )
+    .await;
+    let path = format!("{TM}/workitems/{}", w["id"].as_str().unwrap());
+    let patched = h
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&h.admin),
+            Some(json!({"customFields": {"amount_number": 99, "reason_enum": null}})),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    assert_eq!(
+        patched.body["customFields"],
+        json!({"order_id_identifier": "A-2", "amount_number": 99})
+    );
+    let cleared = h
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&h.admin),
+            Some(json!({"customFields": {}})),
+        )
+        .await;
+    assert_eq!(cleared.body["customFields"], json!({}));
+}
+
+#[tokio::test]
+async fn status_changes_follow_allowed_destinations() {
+    let h = Harness::new().await;
+    let s = setup(&h, None).await;
+    let (open, progress, closed) = (
+        status_id(&s, "Open"),
+        status_id(&s, "InProgress"),
+        status_id(&s, "Closed"),
+    );
+    let only_progress = h
+        .call(
+            Method::PATCH,
+            &format!("{TM}/worktypes/{}/statuses/{open}", s.worktype),
+            Some(&h.admin),
+            Some(json!({"destinationStatusIds": [progress]})),
+        )
+        .await;
+    assert_eq!(
+        only_progress.status,
+        StatusCode::OK,
+        "{}",
+        only_progress.body
+    );
+    let w = create_workitem(
+        &h,
+        &s,
+        "Transition me",
+        json!({"order_id_identifier": "T-1"}),
+    )
+    .await;
+    let path = format!("{TM}/workitems/{}", w["id"].as_str().unwrap());
+    let refused = h
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&h.admin),
+            Some(json!({"statusId": closed})),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.field(), "statusId");
+    let moved = h
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&h.admin),
+            Some(json!({"statusId": progress})),
+        )
+        .await;
+    assert_eq!(moved.body["statusCategory"], "InProgress");
+    assert!(moved.body.get("dateClosed").is_none());
+    h.clock.advance(Duration::from_secs(60));
+    let done = h
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&h.admin),
+            Some(json!({"statusId": closed})),
+        )
+        .await;
+    assert_eq!(done.body["statusCategory"], "Closed");
+    assert_eq!(done.body["dateClosed"], "2026-03-02T09:01:00.000Z");
+    assert_eq!(done.body["dateStatusChanged"], "2026-03-02T09:01:00.000Z");
+
+    let history = h
+        .call(
+            Method::GET,
+            &format!("{path}/history"),
+            Some(&h.admin),
+            None,
+        )
+        .await;
+    let entries = history.body["entities"].as_array().unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[2]["delta"]["statusId"]["newValue"], closed.as_str());
+    assert_eq!(
+        entries[2]["delta"]["statusCategory"]["oldValue"],
+        "InProgress"
+    );
+    assert!(entries[2]["delta"].get("dateClosed").is_some());
+    let v2 = h
+        .call(
+            Method::GET,
+            &format!("{path}/versions/2"),
+            Some(&h.admin),
+            None,
+        )
+        .await;
+    assert_eq!(v2.body["statusCategory"], "InProgress");
+    let versions = h
+        .call(
+            Method::GET,
+            &format!("{path}/versions?pageSize=2"),
+            Some(&h.admin),
+            None,
+        )
+        .await;
+    assert_eq!(versions.body["entities"].as_array().unwrap().len(), 2);
+    assert!(versions.body["after"].is_string());
+}
+
+#[tokio::test]
+async fn queries_filter_sort_and_page_with_cursors() {
+    let h = Harness::new().await;
+    let s = setup(&h, None).await;
+    let progress = status_id(&s, "InProgress");
+    for i in 0..7 {
+        let w = create_workitem(
+            &h,
+            &s,
+            &format!("Query item {i}"),
+            json!({"order_id_identifier": format!("Q-{i}"), "amount_number": i * 10}),
+        )
+        .await;
+        h.call(
+            Method::PATCH,
+            &format!("{TM}/workitems/{}", w["id"].as_str().unwrap()),
+            Some(&h.admin),
+            Some(json!({"priority": 100 - i})),
+        )
+        .await;
+        if i % 2 == 0 {
+            h.call(
+                Method::PATCH,
+                &format!("{TM}/workitems/{}", w["id"].as_str().unwrap()),
+                Some(&h.admin),
+                Some(json!({"statusId": progress})),
+            )
+            .await;
+        }
+    }
+    let by_bin_and_category = json!({"filters": [
+        {"name": "workbinId", "type": "String", "operator": "EQ", "values": [s.workbin]},
+        {"name": "statusCategory", "type": "String", "operator": "EQ", "values": ["InProgress"]}
+    ], "sort": {"name": "priority", "ascending": true}, "pageSize": 3});
+    let page1 = h
+        .call(
+            Method::POST,
+            &format!("{TM}/workitems/query"),
+            Some(&h.admin),
+            Some(by_bin_and_category.clone()),
+        )
+        .await;
+    assert_eq!(page1.status, StatusCode::OK, "{}", page1.body);
+    let names: Vec<_> = page1.body["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["priority"].as_i64().unwrap())
+        .collect();
+    assert_eq!(names, vec![94, 96, 98]);
+    let mut next = by_bin_and_category.clone();
+    next["after"] = page1.body["after"].clone();
+    let page2 = h
+        .call(
+            Method::POST,
+            &format!("{TM}/workitems/query"),
+            Some(&h.admin),
+            Some(next),
+        )
+        .await;
+    let names: Vec<_> = page2.body["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["priority"].as_i64().unwrap())
+        .collect();
+    assert_eq!(names, vec![100]);
+    assert!(page2.body.get("after").is_none());
+
+    let custom = json!({"filters": [{"name": "customFields.amount_number", "type": "Int", "operator": "GTE", "values": ["40"]}]});
+    let found = h
+        .call(
+            Method::POST,
+            &format!("{TM}/workitems/query"),
+            Some(&h.admin),
+            Some(custom),
+        )
+        .await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    assert_eq!(found.body["entities"].as_array().unwrap().len(), 3);
+
+    let count = json!({"select": "Count", "filters": [{"name": "statusCategory", "type": "String", "operator": "IN", "values": ["Open", "InProgress"]}]});
+    let counted = h
+        .call(
+            Method::POST,
+            &format!("{TM}/workitems/query"),
+            Some(&h.admin),
+            Some(count),
+        )
+        .await;
+    assert_eq!(counted.body["count"], 7);
+
+    for (body, field) in [
+        (
+            json!({"filters": [{"name": "bogus", "type": "String", "operator": "EQ", "values": ["x"]}]}),
+            "filters[0].name",
+        ),
+        (
+            json!({"filters": [{"name": "statusCategory", "type": "String", "operator": "EQ", "values": ["Sleeping"]}]}),
+            "filters[0].values",
+        ),
+        (
+            json!({"filters": [{"name": "priority", "type": "Int", "operator": "BETWEEN", "values": ["1"]}]}),
+            "filters[0].values",
+        ),
+        (
+            json!({"filters": [], "sort": {"name": "name"}}),
+            "sort.name",
+        ),
+        (json!({"filters": [], "pageSize": 201}), "pageSize"),
+        (json!({"filters": [], "after": "garbage"}), "after"),
+    ] {
+        let reply = h
+            .call(
+                Method::POST,
+                &format!("{TM}/workitems/query"),
+                Some(&h.admin),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(reply.field(), field, "{body} → {}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn case_id_is_a_query_filter() {
+    let h = Harness::new().await;
+    let s = setup(&h, None).await;
+    let case_id = "6f1c1a1e-0000-4000-8000-000000000042";
+    let w = h
+        .call(Method::POST, &format!("{TM}/workitems"), Some(&h.admin), Some(json!({"name": "Stage work", "typeId": s.worktype, "caseId": case_id, "customFields": {"order_id_identifier": "C-1"}})))
+        .await;
+    assert_eq!(w.status, StatusCode::OK, "{}", w.body);
+    create_workitem(&h, &s, "Other work", json!({"order_id_identifier": "C-2"})).await;
+    let q = json!({"filters": [{"name": "caseId", "type": "String", "operator": "EQ", "values": [case_id]}]});
+    let found = h
+        .call(
+            Method::POST,
+            &format!("{TM}/workitems/query"),
+            Some(&h.admin),
+            Some(q),
+        )
+        .await;
+    let ids: Vec<_> = found.body["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].clone())
+        .collect();
+    assert_eq!(ids, vec![w.body["id"].clone()]);
+}
+
+#[tokio::test]
+async fn concurrent_patches_with_one_etag_have_one_winner() {
+    let h = std::sync::Arc::new(Harness::new().await);
+    let s = setup(&h, None).await;
+    let w = create_workitem(&h, &s, "Contended", json!({"order_id_identifier": "R-1"})).await;
+    let path = format!("{TM}/workitems/{}", w["id"].as_str().unwrap());
+    let mut tasks = Vec::new();
+    for i in 0..32 {
+        let (h, path) = (h.clone(), path.clone());
+        tasks.push(tokio::spawn(async move {
+            let request = axum::http::Request::builder()
+                .method(Method::PATCH)
+                .uri(&path)
+                .header("authorization", format!("Bearer {}", h.admin))
+                .header("content-type", "application/json")
+                .header("if-match", "\"1\"")
+                .body(axum::body::Body::from(
+                    json!({"priority": 100 + i}).to_string(),
+                ))
+                .unwrap();
+            h.send(request).await.status
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            StatusCode::OK => ok += 1,
+            StatusCode::PRECONDITION_FAILED | StatusCode::CONFLICT => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(ok, 1);
+    let events = h
+        .app
+        .store
+        .events("workitem", w["id"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 2, "one creation, one winning change");
+}
+
+#[tokio::test]
+async fn auto_transition_fires_on_the_manual_clock_and_survives_a_restart() {
+    let h = Harness::new().await;
+    let s = setup(&h, None).await;
+    let open = status_id(&s, "Open");
+    let waiting = status_id(&s, "Waiting");
+    let auto = h
+        .call(
+            Method::PATCH,
+            &format!("{TM}/worktypes/{}/statuses/{waiting}", s.worktype),
+            Some(&h.admin),
+            Some(json!({"defaultDestinationStatusId": open, "statusTransitionDelaySeconds": 3600})),
+        )
+        .await;
+    assert_eq!(auto.status, StatusCode::OK, "{}", auto.body);
+    let w = create_workitem(
+        &h,
+        &s,
+        "Wait for the customer",
+        json!({"order_id_identifier": "W-1"}),
+    )
+    .await;
+    let path = format!("{TM}/workitems/{}", w["id"].as_str().unwrap());
+    let waiting_now = h
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&h.admin),
+            Some(json!({"statusId": waiting})),
+        )
+        .await;
+    assert_eq!(
+        waiting_now.body["autoStatusTransitionDetail"]["dateOfTransition"],
+        "2026-03-02T10:00:00.000Z"
+    );
+
+    // A restart: a new application on the same database, same clock.
+    let restarted = casefile_server::server::open(
+        (*h.app.config).clone(),
+        std::sync::Arc::new(h.clock.clone()),
+    )
+    .await
+    .unwrap();
+    let worker = AutoTransitions {
+        app: restarted.clone(),
+    };
+    h.clock.advance(Duration::from_secs(3599));
+    assert_eq!(
+        worker.tick(h.app.clock.now()).await.unwrap(),
+        casefile_server::workers::Outcome::Idle
+    );
+    h.clock.advance(Duration::from_secs(1));
+    assert_eq!(
+        worker.tick(h.app.clock.now()).await.unwrap(),
+        casefile_server::workers::Outcome::Worked(1)
+    );
+    let after = h.call(Method::GET, &path, Some(&h.admin), None).await;
+    assert_eq!(after.body["statusCategory"], "Open");
+    assert_eq!(after.body["dateStatusChanged"], "2026-03-02T10:00:00.000Z");
+    assert!(after.body.get("autoStatusTransitionDetail").is_none());
+    assert_eq!(
+        worker.tick(h.app.clock.now()).await.unwrap(),
+        casefile_server::workers::Outcome::Idle,
+        "fires once"
+    );
+}
+
+#[tokio::test]
+async fn in_use_objects_cannot_be_deleted() {
+    let h = Harness::new().await;
+    let s = setup(&h, None).await;
+    create_workitem(
+        &h,
+        &s,
+        "Holding the bin",
+        json!({"order_id_identifier": "D-1"}),
+    )
+    .await;
+    assert_eq!(
+        h.call(
+            Method::DELETE,
+            &format!("{TM}/workbins/{}", s.workbin),
+            Some(&h.admin),
+            None
+        )
+        .await
+        .status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        h.call(
+            Method::DELETE,
+            &format!("{TM}/workitems/schemas/{}", s.schema),
+            Some(&h.admin),
+            None
+        )
+        .await
+        .status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        h.call(
+            Method::DELETE,
+            &format!("{TM}/worktypes/{}", s.worktype),
+            Some(&h.admin),
+            None
+        )
+        .await
+        .status,
+        StatusCode::CONFLICT
+    );
+    let empty = h
+        .call(
+            Method::POST,
+            &format!("{TM}/workbins"),
+            Some(&h.admin),
+            Some(json!({"name": "Empty bin"})),
+        )
+        .await;
+    let gone = h
+        .call(
+            Method::DELETE,
+            &format!("{TM}/workbins/{}", empty.body["id"].as_str().unwrap()),
+            Some(&h.admin),
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn schema_updates_make_versions_and_worktypes_keep_theirs() {
+    let h = Harness::new().await;
+    let s = setup(&h, None).await;
+    let mut schema = refund_schema();
+    schema["properties"]["note_text"] =
+        json!({"allOf": [{"$ref": "#/definitions/text"}], "title": "Note", "maxLength": 50});
+    let v2 = h
+        .call(
+            Method::PUT,
+            &format!("{TM}/workitems/schemas/{}", s.schema),
+            Some(&h.admin),
+            Some(json!({"name": "Refund v2", "version": 1, "jsonSchema": schema})),
+        )
+        .await;
+    assert_eq!(v2.status, StatusCode::OK, "{}", v2.body);
+    assert_eq!(v2.body["version"], 2);
+    let stale = h
+        .call(
+            Method::PUT,
+            &format!("{TM}/workitems/schemas/{}", s.schema),
+            Some(&h.admin),
+            Some(json!({"version": 1, "jsonSchema": schema})),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let v1 = h
+        .call(
+            Method::GET,
+            &format!("{TM}/workitems/schemas/{}/versions/1", s.schema),
+            Some(&h.admin),
+            None,
+        )
+        .await;
+    assert!(
+        v1.body["jsonSchema"]["properties"]
+            .get("note_text")
+            .is_none()
+    );
+    // The worktype pinned version 1: note_text is unknown there.
+    let refused = h
+        .call(Method::POST, &format!("{TM}/workitems"), Some(&h.admin), Some(json!({"name": "Pinned", "typeId": s.worktype, "customFields": {"order_id_identifier": "P", "note_text": "hi"}})))
+        .await;
+    assert_eq!(refused.field(), "customFields.note_text");
+    let repin = h
+        .call(
+            Method::PATCH,
+            &format!("{TM}/worktypes/{}", s.worktype),
+            Some(&h.admin),
+            Some(json!({"schemaVersion": 2})),
+        )
+        .await;
+    assert_eq!(repin.status, StatusCode::OK, "{}", repin.body);
+    create_workitem(
+        &h,
+        &s,
+        "Pinned v2",
+        json!({"order_id_identifier": "P", "note_text": "hi"}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn agents_see_only_their_divisions_workitems_and_change_only_their_own() {
+    let h = Harness::new().await;
+    let b = h.create_division("Division B").await;
+    let in_home = setup(&h, None).await;
+    let in_b = setup(&h, Some(&b)).await;
+    let w_home = create_workitem(
+        &h,
+        &in_home,
+        "Home work",
+        json!({"order_id_identifier": "H"}),
+    )
+    .await;
+    let w_b = create_workitem(&h, &in_b, "B work", json!({"order_id_identifier": "B"})).await;
+    let agent = h.create_user("worker@example.com", None, "agent").await;
+    let token = h.user_token("worker@example.com").await;
+    let b_path = format!("{TM}/workitems/{}", w_b["id"].as_str().unwrap());
+    assert_eq!(
+        h.call(Method::GET, &b_path, Some(&token), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        h.call(
+            Method::GET,
+            &format!("{TM}/workbins/{}", in_b.workbin),
+            Some(&token),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let all = h
+        .call(
+            Method::POST,
+            &format!("{TM}/workitems/query"),
+            Some(&token),
+            Some(json!({"filters": []})),
+        )
+        .await;
+    let ids: Vec<_> = all.body["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].clone())
+        .collect();
+    assert_eq!(ids, vec![w_home["id"].clone()]);
+
+    let home_path = format!("{TM}/workitems/{}", w_home["id"].as_str().unwrap());
+    let not_mine = h
+        .call(
+            Method::PATCH,
+            &home_path,
+            Some(&token),
+            Some(json!({"priority": 1})),
+        )
+        .await;
+    assert_eq!(not_mine.status, StatusCode::FORBIDDEN);
+    let someone_else = h.create_user("other@example.com", None, "agent").await;
+    let assign_other = h
+        .call(
+            Method::PATCH,
+            &format!("{home_path}/assignment"),
+            Some(&token),
+            Some(json!({"assigneeId": someone_else["id"]})),
+        )
+        .await;
+    assert_eq!(assign_other.status, StatusCode::FORBIDDEN);
+    let pulled = h
+        .call(
+            Method::PATCH,
+            &format!("{home_path}/assignment"),
+            Some(&token),
+            Some(json!({"assigneeId": agent["id"]})),
+        )
+        .await;
+    assert_eq!(pulled.status, StatusCode::OK, "{}", pulled.body);
+    let mine = h
+        .call(
+            Method::PATCH,
+            &home_path,
+            Some(&token),
+            Some(json!({"statusId": status_id(&in_home, "InProgress")})),
+        )
+        .await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+    assert_eq!(
+        h.call(
+            Method::POST,
+            &format!("{TM}/workbins"),
+            Some(&token),
+            Some(json!({"name": "Agent bin"}))
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}
