@@ -228,7 +228,7 @@ pub struct Grant {
 }
 
 /// The divisions in which a principal holds a permission.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Divisions {
     All,
     Only(Vec<String>),

@@ -12,7 +12,9 @@ use crate::api;
 use crate::app::{App, bootstrap};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::workers::{self, auto_transitions::AutoTransitions, token_sweeper::TokenSweeper};
+use crate::workers::{
+    self, auto_transitions::AutoTransitions, jobs::Jobs, token_sweeper::TokenSweeper,
+};
 
 /// Opens and migrates the database, and builds the application around it.
 pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
@@ -44,6 +46,11 @@ pub async fn serve(
     let transitions = tokio::spawn(workers::run(
         Arc::new(AutoTransitions { app: app.clone() }),
         app.clock.clone(),
+        workers_stopped.clone(),
+    ));
+    let jobs = tokio::spawn(workers::run(
+        Arc::new(Jobs::new(app.clone())),
+        app.clock.clone(),
         workers_stopped,
     ));
     let router = api::router(app);
@@ -53,6 +60,7 @@ pub async fn serve(
     let _ = stop_workers.send(true);
     let _ = sweeper.await;
     let _ = transitions.await;
+    let _ = jobs.await;
     tracing::info!("server stopped");
     Ok(())
 }

@@ -185,7 +185,7 @@ pub struct DocumentFilter {
 }
 
 /// A workitem attribute a query can filter on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum WorkitemField {
     Id,
     Name,
@@ -204,12 +204,12 @@ pub enum WorkitemField {
     DateDue,
     DateClosed,
     /// Any other attribute kept in the document, by its storage name (`language_id`).
-    Stored(&'static str),
+    Stored(String),
     /// `customFields.<name>`; the name is checked to be `[a-z0-9_]+` before it gets here.
     Custom(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FilterOp {
     Eq,
     Neq,
@@ -223,7 +223,7 @@ pub enum FilterOp {
     BeginsWith,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum FilterValue {
     Text(String),
     Int(i64),
@@ -231,21 +231,21 @@ pub enum FilterValue {
     Bool(bool),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkitemFilter {
     pub field: WorkitemField,
     pub op: FilterOp,
     pub values: Vec<FilterValue>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum WorkitemSort {
     DateDue,
     Priority,
     DateCreated,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkitemQuery {
     pub visible: Divisions,
     pub filters: Vec<WorkitemFilter>,
@@ -254,4 +254,18 @@ pub struct WorkitemQuery {
     /// Resume after this (sort value, id).
     pub after: Option<(i64, String)>,
     pub limit: i64,
+}
+
+impl WorkitemQuery {
+    /// The value of the query's sort column for `w`, for the next page's cursor.
+    pub fn sort_key(&self, w: &casefile_domain::task::workitem::Workitem) -> i64 {
+        match self.sort {
+            WorkitemSort::DateDue => w
+                .date_due
+                .map(|d| d.timestamp_millis())
+                .unwrap_or(crate::NO_DUE_DATE),
+            WorkitemSort::Priority => w.priority,
+            WorkitemSort::DateCreated => w.date_created.timestamp_millis(),
+        }
+    }
 }

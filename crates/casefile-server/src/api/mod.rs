@@ -14,6 +14,9 @@ mod health;
 mod listing;
 mod oauth;
 mod task;
+
+/// The workitem query parser, for jobs and tests.
+pub use task::query as task_query;
 mod users;
 
 use axum::Router;

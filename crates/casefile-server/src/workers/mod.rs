@@ -3,6 +3,7 @@
 //! shutdown.
 
 pub mod auto_transitions;
+pub mod jobs;
 pub mod token_sweeper;
 
 use std::sync::Arc;

@@ -313,7 +313,7 @@ fn column_sql(backend: Backend, field: &WorkitemField, numeric: bool) -> String 
         WorkitemField::DateModified => "date_modified",
         WorkitemField::DateDue => "due_sort",
         WorkitemField::DateClosed => "date_closed",
-        WorkitemField::Stored(name) => return json_path(backend, &[name], numeric),
+        WorkitemField::Stored(name) => return json_path(backend, &[name.as_str()], numeric),
         WorkitemField::Custom(name) => {
             return json_path(backend, &["custom_fields", name], numeric);
         }

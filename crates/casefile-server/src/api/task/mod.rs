@@ -1,6 +1,7 @@
 //! `/api/v2/taskmanagement`: schemas, workbins, worktypes with statuses, workitems.
 
-mod query;
+mod jobs;
+pub mod query;
 mod schemas;
 mod workbins;
 mod workitems;
@@ -16,4 +17,5 @@ pub fn router() -> OpenApiRouter<App> {
         .merge(workbins::router())
         .merge(worktypes::router())
         .merge(workitems::router())
+        .merge(jobs::router())
 }

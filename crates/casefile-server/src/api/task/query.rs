@@ -293,14 +293,16 @@ fn workitem_field(i: usize, name: &str) -> ApiResult<WorkitemField> {
         "dateModified" => WorkitemField::DateModified,
         "dateDue" => WorkitemField::DateDue,
         "dateClosed" => WorkitemField::DateClosed,
-        "description" => WorkitemField::Stored("description"),
-        "languageId" => WorkitemField::Stored("language_id"),
-        "durationInSeconds" | "durationSeconds" => WorkitemField::Stored("duration_seconds"),
-        "ttl" => WorkitemField::Stored("ttl"),
-        "reporterId" => WorkitemField::Stored("reporter_id"),
-        "externalTag" => WorkitemField::Stored("external_tag"),
-        "modifiedBy" => WorkitemField::Stored("modified_by"),
-        "assignmentState" => WorkitemField::Stored("assignment_state"),
+        "description" => WorkitemField::Stored("description".to_owned()),
+        "languageId" => WorkitemField::Stored("language_id".to_owned()),
+        "durationInSeconds" | "durationSeconds" => {
+            WorkitemField::Stored("duration_seconds".to_owned())
+        }
+        "ttl" => WorkitemField::Stored("ttl".to_owned()),
+        "reporterId" => WorkitemField::Stored("reporter_id".to_owned()),
+        "externalTag" => WorkitemField::Stored("external_tag".to_owned()),
+        "modifiedBy" => WorkitemField::Stored("modified_by".to_owned()),
+        "assignmentState" => WorkitemField::Stored("assignment_state".to_owned()),
         other => match other.strip_prefix("customFields.") {
             Some(custom)
                 if !custom.is_empty()
@@ -393,10 +395,11 @@ pub fn workitem_query(body: &ConfigQuery) -> ApiResult<(WorkitemQuery, bool)> {
             let sort = match s.name.as_str() {
                 "dateDue" => WorkitemSort::DateDue,
                 "priority" => WorkitemSort::Priority,
+                "dateCreated" => WorkitemSort::DateCreated,
                 other => {
                     return Err(ApiError::bad_request(
                         "sort.name",
-                        format!("must be dateDue or priority, got {other:?}"),
+                        format!("must be dateDue, priority or dateCreated, got {other:?}"),
                     ));
                 }
             };

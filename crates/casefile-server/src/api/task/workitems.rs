@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use casefile_domain::authz::Principal;
 use casefile_domain::task::workitem::{Draft, Workitem};
-use casefile_store::WorkitemSort;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -347,22 +346,14 @@ pub async fn run_query(
     }
     let size = q.limit;
     q.limit = size + 1;
-    let sort = q.sort;
+    let sorter = q.clone();
     let mut items = use_cases::query(app, caller, q).await?;
     let more = items.len() as i64 > size;
     items.truncate(size as usize);
     let after = if more {
-        items.last().map(|w| {
-            let key = match sort {
-                WorkitemSort::DateDue => w
-                    .date_due
-                    .map(|d| d.timestamp_millis())
-                    .unwrap_or(casefile_store::NO_DUE_DATE),
-                WorkitemSort::Priority => w.priority,
-                WorkitemSort::DateCreated => w.date_created.timestamp_millis(),
-            };
-            encode_cursor(key, &w.id)
-        })
+        items
+            .last()
+            .map(|w| encode_cursor(sorter.sort_key(w), &w.id))
     } else {
         None
     };

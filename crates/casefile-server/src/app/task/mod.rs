@@ -1,6 +1,7 @@
 //! Task management use cases: schemas, workbins, worktypes with statuses, workitems.
 
 pub mod documents;
+pub mod jobs;
 pub mod schemas;
 pub mod workbins;
 pub mod workitems;
