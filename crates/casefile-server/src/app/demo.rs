@@ -104,6 +104,10 @@ pub async fn load(app: &App, home: &Division) -> anyhow::Result<Demo> {
         }
         printed.push((person.email.to_owned(), person.role.id()));
     }
+    let workitems = super::demo_tasks::load(app, &caller, &home.id, &back_office.id).await?;
+    if workitems > 0 {
+        tracing::info!(workitems, "demo task management data loaded");
+    }
     Ok(Demo {
         client_id: CLIENT_ID.to_owned(),
         client_secret: secret,

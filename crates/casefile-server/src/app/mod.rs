@@ -3,6 +3,7 @@
 
 pub mod bootstrap;
 pub mod demo;
+pub mod demo_tasks;
 pub mod divisions;
 pub mod secrets;
 pub mod sessions;

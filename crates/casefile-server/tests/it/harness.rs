@@ -148,10 +148,14 @@ impl Harness {
     }
 
     pub async fn user_token(&self, email: &str) -> String {
+        self.token_for(email, PASSWORD).await
+    }
+
+    pub async fn token_for(&self, email: &str, password: &str) -> String {
         let form = format!(
             "grant_type=password&username={}&password={}",
             urlencode(email),
-            urlencode(PASSWORD)
+            urlencode(password)
         );
         let reply = self.token_reply((ADMIN_ID, ADMIN_SECRET), &form).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
