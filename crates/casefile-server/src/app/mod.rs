@@ -2,6 +2,7 @@
 //! validated inputs, check permissions, run domain rules and persist through the store.
 
 pub mod bootstrap;
+pub mod cache;
 pub mod demo;
 pub mod demo_tasks;
 pub mod divisions;
@@ -24,6 +25,7 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
     pub sessions: Arc<sessions::Sessions>,
+    pub caches: Arc<cache::Caches>,
 }
 
 impl App {
@@ -34,6 +36,7 @@ impl App {
             clock,
             config: Arc::new(config),
             sessions,
+            caches: Arc::default(),
         }
     }
 }

@@ -61,10 +61,17 @@ pub fn visible(caller: &Principal, permission: Permission, division_id: Option<&
 
 /// The object if it exists and the caller may see it; 404 otherwise.
 pub async fn load<T: Stored>(app: &App, caller: &Principal, id: &str) -> ApiResult<T> {
-    let document = match app.store.get_document(T::KIND, id).await {
-        Ok(d) => d,
-        Err(StoreError::NotFound) => return Err(ApiError::not_found(T::WHAT)),
-        Err(e) => return Err(e.into()),
+    let now = app.clock.now();
+    let document = match app.caches.document(T::KIND, id, now) {
+        Some(d) => d,
+        None => match app.store.get_document(T::KIND, id).await {
+            Ok(d) => {
+                app.caches.keep_document(&d, now);
+                d
+            }
+            Err(StoreError::NotFound) => return Err(ApiError::not_found(T::WHAT)),
+            Err(e) => return Err(e.into()),
+        },
     };
     if !visible(caller, T::VIEW, document.division_id.as_deref()) {
         return Err(ApiError::not_found(T::WHAT));
@@ -170,7 +177,15 @@ impl Batch {
 
     /// Commits; a duplicate name is a 400 on `name`, a referenced object a 409.
     pub async fn commit(self, app: &App, what: &str) -> ApiResult<()> {
-        match app.store.write_documents(&self.writes, &self.changes).await {
+        let result = app.store.write_documents(&self.writes, &self.changes).await;
+        app.caches
+            .forget_documents(self.writes.iter().map(|w| match w {
+                DocumentWrite::Insert(d) | DocumentWrite::Update { document: d, .. } => {
+                    d.id.as_str()
+                }
+                DocumentWrite::Delete { id, .. } => id.as_str(),
+            }));
+        match result {
             Ok(()) => Ok(()),
             Err(StoreError::Conflict { constraint }) if constraint == "in_use" => Err(
                 ApiError::conflict(format!("the {what} is in use and cannot be deleted")),

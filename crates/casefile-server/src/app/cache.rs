@@ -1,0 +1,61 @@
+//! Read-through caches for what every workitem request reads and rarely changes:
+//! configuration documents (kept for [`DOCUMENT_SECONDS`], dropped at once when this node
+//! writes them) and parsed schema versions (immutable, kept until restart).
+//!
+//! Another node's change to a document is seen within `DOCUMENT_SECONDS`; a write based on a
+//! stale copy fails its version check instead of overwriting.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use casefile_domain::Timestamp;
+use casefile_domain::schema::SchemaDefinition;
+use casefile_store::Document;
+
+pub const DOCUMENT_SECONDS: i64 = 2;
+const DOCUMENTS_MAX: usize = 10_000;
+
+#[derive(Default)]
+pub struct Caches {
+    documents: Mutex<HashMap<String, (Document, Timestamp)>>,
+    schemas: Mutex<HashMap<(String, i64), Arc<SchemaDefinition>>>,
+}
+
+impl Caches {
+    pub fn document(&self, kind: &str, id: &str, now: Timestamp) -> Option<Document> {
+        let cache = self.documents.lock().ok()?;
+        let (doc, at) = cache.get(id)?;
+        (doc.kind == kind && (now - *at).num_seconds() < DOCUMENT_SECONDS).then(|| doc.clone())
+    }
+
+    pub fn keep_document(&self, doc: &Document, now: Timestamp) {
+        if let Ok(mut cache) = self.documents.lock() {
+            if cache.len() >= DOCUMENTS_MAX {
+                cache.clear();
+            }
+            cache.insert(doc.id.clone(), (doc.clone(), now));
+        }
+    }
+
+    pub fn forget_documents<'a>(&self, ids: impl IntoIterator<Item = &'a str>) {
+        if let Ok(mut cache) = self.documents.lock() {
+            for id in ids {
+                cache.remove(id);
+            }
+        }
+    }
+
+    pub fn schema(&self, id: &str, version: i64) -> Option<Arc<SchemaDefinition>> {
+        self.schemas
+            .lock()
+            .ok()?
+            .get(&(id.to_owned(), version))
+            .cloned()
+    }
+
+    pub fn keep_schema(&self, id: &str, version: i64, def: Arc<SchemaDefinition>) {
+        if let Ok(mut cache) = self.schemas.lock() {
+            cache.insert((id.to_owned(), version), def);
+        }
+    }
+}
