@@ -4,7 +4,10 @@
 //! Functions take the state and `now` and return the outcome; callers persist it.
 
 pub mod authz;
+pub mod case;
+pub mod contact;
 pub mod division;
+pub mod intent;
 pub mod invalid;
 pub mod schema;
 pub mod task;
