@@ -7,11 +7,13 @@
 //! Architecture invariant: every mutation is one transaction that writes the entity row
 //! (checking its `version`), its event row and any outbox rows, all or nothing.
 
+mod contacts;
 mod error;
 mod sql;
 pub mod testing;
 mod types;
 
+pub use contacts::{ContactFilter, ContactSort};
 pub use error::{Error, Result};
 pub use sql::{Backend, NO_DUE_DATE, PoolSizes, SqlStore, connect, redact as sql_redact};
 pub use types::*;
@@ -19,6 +21,7 @@ pub use types::*;
 use async_trait::async_trait;
 use casefile_domain::Timestamp;
 use casefile_domain::authz::Grant;
+use casefile_domain::contact::{Contact, Note};
 use casefile_domain::task::workitem::Workitem;
 use casefile_domain::user::User;
 
@@ -128,4 +131,35 @@ pub trait Store: Send + Sync + 'static {
         version: i64,
     ) -> Result<Event>;
     async fn outbox_len(&self) -> Result<i64>;
+
+    // external contacts
+    async fn create_contact(&self, contact: &Contact, change: &Change) -> Result<()>;
+    async fn update_contact(
+        &self,
+        contact: &Contact,
+        expected_version: i64,
+        change: &Change,
+    ) -> Result<()>;
+    /// Deletes the contact with its notes; refused with `Conflict { constraint: "in_use" }`
+    /// while a workitem refers to it.
+    async fn delete_contact(&self, id: &str, expected_version: i64, change: &Change) -> Result<()>;
+    async fn get_contact(&self, id: &str) -> Result<Contact>;
+    async fn list_contacts(&self, filter: &ContactFilter, page: Page) -> Result<Listing<Contact>>;
+    /// Refused with [`Error::Conflict`] when the contact does not exist (any more).
+    async fn create_contact_note(&self, note: &Note, change: &Change) -> Result<()>;
+    async fn update_contact_note(
+        &self,
+        note: &Note,
+        expected_version: i64,
+        change: &Change,
+    ) -> Result<()>;
+    async fn delete_contact_note(&self, contact_id: &str, id: &str, change: &Change) -> Result<()>;
+    async fn get_contact_note(&self, contact_id: &str, id: &str) -> Result<Note>;
+    /// The contact's notes by creation time, oldest first unless `descending`.
+    async fn list_contact_notes(
+        &self,
+        contact_id: &str,
+        descending: bool,
+        page: Page,
+    ) -> Result<Listing<Note>>;
 }

@@ -26,6 +26,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0002_task_management.sql"),
         postgres: include_str!("../../migrations/postgres/0002_task_management.sql"),
     },
+    Migration {
+        version: 3,
+        name: "contacts",
+        sqlite: include_str!("../../migrations/sqlite/0003_contacts.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_contacts.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

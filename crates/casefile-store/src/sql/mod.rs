@@ -8,6 +8,7 @@
 
 mod audit;
 mod auth;
+mod contacts;
 mod divisions;
 mod documents;
 mod migrate;
@@ -27,12 +28,13 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Executor};
 use std::str::FromStr;
 
+use casefile_domain::contact::{Contact, Note};
 use casefile_domain::task::workitem::Workitem;
 
 use crate::{
-    Change, Division, DivisionFilter, Document, DocumentFilter, DocumentWrite, Error, Event,
-    Health, Listing, NewUserRecord, OAuthClient, Page, Result, Store, TokenRecord, UserFilter,
-    WorkitemQuery,
+    Change, ContactFilter, Division, DivisionFilter, Document, DocumentFilter, DocumentWrite,
+    Error, Event, Health, Listing, NewUserRecord, OAuthClient, Page, Result, Store, TokenRecord,
+    UserFilter, WorkitemQuery,
 };
 
 /// Which database a URL names.
@@ -486,5 +488,84 @@ impl Store for SqlStore {
 
     async fn outbox_len(&self) -> Result<i64> {
         audit::outbox_len(&self.reader).await
+    }
+
+    async fn create_contact(&self, contact: &Contact, change: &Change) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        contacts::insert(&mut tx, contact).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_contact(
+        &self,
+        contact: &Contact,
+        expected_version: i64,
+        change: &Change,
+    ) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        contacts::update(&mut tx, contact, expected_version).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_contact(&self, id: &str, expected_version: i64, change: &Change) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        contacts::delete(&mut tx, id, expected_version).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_contact(&self, id: &str) -> Result<Contact> {
+        contacts::get(&self.reader, id).await
+    }
+
+    async fn list_contacts(&self, filter: &ContactFilter, page: Page) -> Result<Listing<Contact>> {
+        contacts::list(&self.reader, filter, page).await
+    }
+
+    async fn create_contact_note(&self, note: &Note, change: &Change) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        contacts::insert_note(&mut tx, note).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_contact_note(
+        &self,
+        note: &Note,
+        expected_version: i64,
+        change: &Change,
+    ) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        contacts::update_note(&mut tx, note, expected_version).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_contact_note(&self, contact_id: &str, id: &str, change: &Change) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        contacts::delete_note(&mut tx, contact_id, id).await?;
+        audit::record(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_contact_note(&self, contact_id: &str, id: &str) -> Result<Note> {
+        contacts::get_note(&self.reader, contact_id, id).await
+    }
+
+    async fn list_contact_notes(
+        &self,
+        contact_id: &str,
+        descending: bool,
+        page: Page,
+    ) -> Result<Listing<Note>> {
+        contacts::list_notes(&self.reader, contact_id, descending, page).await
     }
 }
