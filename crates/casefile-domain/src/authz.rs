@@ -38,10 +38,15 @@ pub enum Permission {
     ContactEdit,
     IntentView,
     IntentEdit,
+    CaseplanView,
+    CaseplanEdit,
+    CaseView,
+    CaseAdd,
+    CaseEdit,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 27] = [
+    pub const ALL: [Permission; 32] = [
         Permission::UserView,
         Permission::UserAdd,
         Permission::UserEdit,
@@ -69,6 +74,11 @@ impl Permission {
         Permission::ContactEdit,
         Permission::IntentView,
         Permission::IntentEdit,
+        Permission::CaseplanView,
+        Permission::CaseplanEdit,
+        Permission::CaseView,
+        Permission::CaseAdd,
+        Permission::CaseEdit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -100,6 +110,11 @@ impl Permission {
             Permission::ContactEdit => "externalContacts:contact:edit",
             Permission::IntentView => "intents:customerIntent:view",
             Permission::IntentEdit => "intents:customerIntent:edit",
+            Permission::CaseplanView => "casemanagement:caseplan:view",
+            Permission::CaseplanEdit => "casemanagement:caseplan:edit",
+            Permission::CaseView => "casemanagement:case:view",
+            Permission::CaseAdd => "casemanagement:case:add",
+            Permission::CaseEdit => "casemanagement:case:edit",
         }
     }
 }
@@ -164,6 +179,10 @@ impl Role {
                 ContactView,
                 ContactEdit,
                 IntentView,
+                CaseplanView,
+                CaseView,
+                CaseAdd,
+                CaseEdit,
             ],
             Role::Agent => &[
                 UserView,
@@ -177,6 +196,10 @@ impl Role {
                 ContactView,
                 ContactEdit,
                 IntentView,
+                CaseplanView,
+                CaseView,
+                CaseAdd,
+                CaseEdit,
             ],
         }
     }

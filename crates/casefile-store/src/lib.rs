@@ -12,15 +12,18 @@ mod error;
 mod sql;
 pub mod testing;
 mod types;
+mod unit;
 
 pub use contacts::{ContactFilter, ContactSort};
 pub use error::{Error, Result};
 pub use sql::{Backend, NO_DUE_DATE, PoolSizes, SqlStore, connect, redact as sql_redact};
 pub use types::*;
+pub use unit::{CaseInsert, UnitOfWork};
 
 use async_trait::async_trait;
 use casefile_domain::Timestamp;
 use casefile_domain::authz::Grant;
+use casefile_domain::case::engine::Case;
 use casefile_domain::contact::{Contact, Note};
 use casefile_domain::task::workitem::Workitem;
 use casefile_domain::user::User;
@@ -162,4 +165,15 @@ pub trait Store: Send + Sync + 'static {
         descending: bool,
         page: Page,
     ) -> Result<Listing<Note>>;
+
+    // cases
+    /// Commits a unit of work in one transaction; returns the reference given to the case it
+    /// creates, if any.
+    async fn commit_unit(&self, unit: &UnitOfWork) -> Result<Option<String>>;
+    async fn get_case(&self, id: &str) -> Result<Case>;
+    /// Case-insensitive.
+    async fn get_case_by_reference(&self, reference: &str) -> Result<Case>;
+    /// The contact's cases, newest first.
+    async fn cases_by_contact(&self, contact_id: &str, limit: i64) -> Result<Vec<Case>>;
+    async fn caseplan_has_cases(&self, caseplan_id: &str) -> Result<bool>;
 }

@@ -7,6 +7,7 @@
 //! that answers without a token.
 
 mod authorization;
+mod cases;
 pub mod common;
 mod divisions;
 pub mod extract;
@@ -77,6 +78,7 @@ fn api_routes() -> OpenApiRouter<App> {
         .merge(divisions::router())
         .merge(authorization::router())
         .merge(task::router())
+        .merge(cases::router())
 }
 
 /// The OpenAPI document of every route, public and authenticated.

@@ -3,6 +3,7 @@
 
 pub mod bootstrap;
 pub mod cache;
+pub mod cases;
 pub mod demo;
 pub mod demo_tasks;
 pub mod divisions;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 mod auth;
+mod cases;
 mod demo;
 mod divisions;
 mod errors;

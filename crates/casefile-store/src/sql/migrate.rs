@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0003_contacts.sql"),
         postgres: include_str!("../../migrations/postgres/0003_contacts.sql"),
     },
+    Migration {
+        version: 4,
+        name: "cases",
+        sqlite: include_str!("../../migrations/sqlite/0004_cases.sql"),
+        postgres: include_str!("../../migrations/postgres/0004_cases.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -7,6 +7,7 @@
 //! uses one pool and relies on row locks and conditional updates.
 
 mod audit;
+mod cases;
 mod auth;
 mod contacts;
 mod divisions;
@@ -29,12 +30,13 @@ use sqlx::{AnyConnection, AnyPool, Executor};
 use std::str::FromStr;
 
 use casefile_domain::contact::{Contact, Note};
+use casefile_domain::case::engine::Case;
 use casefile_domain::task::workitem::Workitem;
 
 use crate::{
     Change, ContactFilter, Division, DivisionFilter, Document, DocumentFilter, DocumentWrite,
     Error, Event, Health, Listing, NewUserRecord, OAuthClient, Page, Result, Store, TokenRecord,
-    UserFilter, WorkitemQuery,
+    UnitOfWork, UserFilter, WorkitemQuery,
 };
 
 /// Which database a URL names.
@@ -567,5 +569,57 @@ impl Store for SqlStore {
         page: Page,
     ) -> Result<Listing<Note>> {
         contacts::list_notes(&self.reader, contact_id, descending, page).await
+    }
+
+    async fn commit_unit(&self, unit: &UnitOfWork) -> Result<Option<String>> {
+        let mut tx = self.writer.begin().await?;
+        let mut reference = None;
+        let mut case_change = None;
+        if let Some(insert) = &unit.case_insert {
+            let number = cases::next_number(&mut tx, &insert.case.caseplan_id).await?;
+            let prefix = casefile_domain::case::reference::Prefix::parse("referencePrefix", &insert.prefix)
+                .map_err(|e| Error::Corrupt(e.to_string()))?;
+            let mut case = insert.case.clone();
+            case.reference = prefix.reference(number);
+            cases::insert(&mut tx, &case).await?;
+            let mut event = insert.event.clone();
+            event.after = Some(serde_json::to_value(&case)?);
+            case_change = Some(Change::event(event));
+            reference = Some(case.reference);
+        }
+        for (case, expected) in &unit.case_updates {
+            cases::update(&mut tx, case, *expected).await?;
+        }
+        for w in &unit.workitem_inserts {
+            workitems::insert(&mut tx, w).await?;
+        }
+        for (w, expected) in &unit.workitem_updates {
+            workitems::update(&mut tx, w, *expected).await?;
+        }
+        for write in &unit.documents {
+            documents::write(&mut tx, write).await?;
+        }
+        for change in case_change.iter().chain(unit.changes.iter()) {
+            audit::record(&mut tx, change).await?;
+        }
+        tx.commit().await?;
+        Ok(reference)
+    }
+
+    async fn get_case(&self, id: &str) -> Result<Case> {
+        cases::get(&self.reader, id).await
+    }
+
+    async fn get_case_by_reference(&self, reference: &str) -> Result<Case> {
+        cases::get_by_reference(&self.reader, reference).await
+    }
+
+    async fn cases_by_contact(&self, contact_id: &str, limit: i64) -> Result<Vec<Case>> {
+        cases::by_contact(&self.reader, contact_id, limit).await
+    }
+
+    async fn caseplan_has_cases(&self, caseplan_id: &str) -> Result<bool> {
+        let mut conn = self.reader.acquire().await?;
+        cases::exists_for_caseplan(&mut conn, caseplan_id).await
     }
 }

@@ -224,5 +224,9 @@ event_kinds!(
     "schema",
     "intent",
     "intent_category",
-    "job"
+    "job",
+    "caseplan",
+    "caseplan_version",
+    "comment",
+    "association"
 );

@@ -26,6 +26,7 @@ pub enum Kind {
     QueryWorkitems,
     AddWorkitems,
     TerminateWorkitems,
+    TerminateCase,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,6 +179,7 @@ pub enum Request {
     },
     Add(Vec<AddEntry>),
     Terminate(Vec<String>),
+    TerminateCase(String),
 }
 
 /// A workitem query as the API parsed it; divisions are set from the owner when it runs.
@@ -256,6 +258,7 @@ pub async fn submit_without_starting(
         Request::Query { .. } => 0,
         Request::Add(entries) => entries.len() as i64,
         Request::Terminate(ids) => ids.len() as i64,
+        Request::TerminateCase(_) => 1,
     };
     let now = app.clock.now();
     let job = Job {
@@ -403,6 +406,17 @@ pub async fn run(app: &App, id: &str) -> ApiResult<bool> {
             }
             done.state = State::Succeeded;
         }
+        Request::TerminateCase(case_id) => match crate::app::cases::cases::terminate(app, &caller, case_id).await {
+            Ok(_) => {
+                done.successful_count = 1;
+                done.state = State::Succeeded;
+            }
+            Err(e) => {
+                done.failed_count = 1;
+                done.error = Some((e.code.to_owned(), e.message.clone()));
+                done.state = State::Failed;
+            }
+        },
     }
     // A termination requested while running wins: keep its state, add the results.
     let latest: Job = documents::load(app, &system, id).await?;

@@ -1,0 +1,618 @@
+//! `/api/v2/casemanagement/caseplans`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use casefile_domain::authz::Principal;
+use casefile_domain::case::caseplan::{ActivityType, CaseplanVersion, IntakeSetting, Stageplan};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::api::common::{CursorListing, DIVISIONS, Reference, USERS, instant};
+use crate::api::extract::{Caller, JsonBody, PathParams};
+use crate::api::nullable;
+use crate::api::task_query::{ConfigQuery, run_config_query};
+use crate::app::App;
+use crate::app::cases::caseplans::{self as use_cases, Caseplan};
+use crate::app::task::documents;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(get_caseplans, post_caseplans))
+        .routes(routes!(post_caseplans_query))
+        .routes(routes!(get_caseplan, patch_caseplan, delete_caseplan))
+        .routes(routes!(post_caseplan_publish))
+        .routes(routes!(post_caseplan_versions))
+        .routes(routes!(get_caseplan_version))
+        .routes(routes!(get_caseplan_version_dataschemas))
+        .routes(routes!(get_caseplan_version_intakesettings))
+        .routes(routes!(get_caseplan_version_stageplans))
+        .routes(routes!(get_caseplan_version_stageplan))
+        .routes(routes!(get_caseplan_version_stepplans))
+        .routes(routes!(get_caseplan_version_stepplan))
+        .routes(routes!(post_caseplan_stageplans))
+        .routes(routes!(patch_caseplan_stageplan, delete_caseplan_stageplan))
+        .routes(routes!(post_caseplan_stageplan_reposition))
+        .routes(routes!(patch_caseplan_stepplan))
+        .routes(routes!(post_caseplan_dataschemas))
+        .routes(routes!(put_caseplan_dataschema, delete_caseplan_dataschema))
+        .routes(routes!(put_caseplan_intakesettings))
+}
+
+const BASE: &str = "/api/v2/casemanagement/caseplans";
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = IntakeSetting)]
+pub struct IntakeSettingDto {
+    pub property: String,
+    #[serde(default)]
+    pub required: Option<bool>,
+    #[serde(default)]
+    pub display_order: Option<i64>,
+}
+
+fn intake_dto(s: &IntakeSetting) -> IntakeSettingDto {
+    IntakeSettingDto { property: s.property.clone(), required: Some(s.required), display_order: Some(s.display_order) }
+}
+
+fn intake_settings(list: Vec<IntakeSettingDto>) -> Vec<IntakeSetting> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, s)| IntakeSetting { property: s.property, required: s.required.unwrap_or(false), display_order: s.display_order.unwrap_or(i as i64) })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = CaseplanDataSchema)]
+pub struct DataSchemaRef {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_uri: Option<String>,
+}
+
+fn schema_ref(id: &str) -> DataSchemaRef {
+    DataSchemaRef { id: id.to_owned(), self_uri: Some(format!("/api/v2/taskmanagement/workitems/schemas/{id}")) }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = Caseplan)]
+pub struct CaseplanDto {
+    pub id: String,
+    pub name: String,
+    pub division: Reference,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub reference_prefix: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_due_duration_in_seconds: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_ttl_seconds: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_case_owner: Option<Reference>,
+    pub latest: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<i64>,
+    /// casefile: the version this representation shows.
+    pub version: i64,
+    pub date_created: String,
+    pub date_modified: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified_by: Option<Reference>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_intent: Option<Reference>,
+    pub version_state: &'static str,
+    pub data_schemas: Vec<DataSchemaRef>,
+    pub intake_settings: Vec<IntakeSettingDto>,
+    pub self_uri: String,
+}
+
+fn to_dto(h: &Caseplan, v: &CaseplanVersion) -> CaseplanDto {
+    let division = match &v.division_id {
+        Some(d) => Reference::new(d, None, DIVISIONS),
+        None => Reference { id: "*".into(), name: Some("All divisions".into()), self_uri: DIVISIONS.into() },
+    };
+    CaseplanDto {
+        id: h.id.clone(),
+        name: v.name.clone(),
+        division,
+        description: v.description.clone(),
+        reference_prefix: v.reference_prefix.clone(),
+        default_due_duration_in_seconds: v.default_due_duration_seconds,
+        default_ttl_seconds: v.default_ttl_seconds,
+        default_case_owner: v.default_owner_id.as_deref().map(|u| Reference::new(u, None, USERS)),
+        latest: h.latest,
+        published: h.published,
+        version: v.version,
+        date_created: instant(v.date_created),
+        date_modified: instant(v.date_modified),
+        date_published: v.date_published.map(instant),
+        modified_by: v.modified_by.as_deref().map(|u| Reference::new(u, None, USERS)),
+        customer_intent: v.customer_intent_id.as_deref().map(|i| Reference::new(i, None, "/api/v2/intents/customerintents")),
+        version_state: v.state.as_str(),
+        data_schemas: v.data_schema_id.as_deref().map(schema_ref).into_iter().collect(),
+        intake_settings: v.intake_settings.iter().map(intake_dto).collect(),
+        self_uri: format!("{BASE}/{}", h.id),
+    }
+}
+
+/// `CaseplanCreate` and `CaseplanUpdate`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = CaseplanCreate)]
+pub struct CaseplanInput {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub default_due_duration_in_seconds: Option<i64>,
+    #[serde(default)]
+    pub default_ttl_seconds: Option<i64>,
+    #[serde(default)]
+    pub reference_prefix: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub customer_intent_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub default_case_owner_id: Option<Option<String>>,
+    #[serde(default)]
+    pub division_id: Option<String>,
+    #[serde(default)]
+    pub data_schemas: Option<Vec<DataSchemaRef>>,
+    #[serde(default)]
+    pub intake_settings: Option<Vec<IntakeSettingDto>>,
+}
+
+fn to_input(body: CaseplanInput) -> ApiResult<use_cases::Input> {
+    let schema = match body.data_schemas {
+        None => None,
+        Some(list) if list.is_empty() => Some(None),
+        Some(list) if list.len() == 1 => Some(list.into_iter().next().map(|s| s.id)),
+        Some(_) => return Err(ApiError::bad_request("dataSchemas", "casefile caseplans take one data schema")),
+    };
+    Ok(use_cases::Input {
+        name: body.name,
+        description: body.description,
+        division_id: body.division_id,
+        reference_prefix: body.reference_prefix,
+        default_due_duration_seconds: body.default_due_duration_in_seconds.map(Some),
+        default_ttl_seconds: body.default_ttl_seconds.map(Some),
+        default_owner_id: body.default_case_owner_id,
+        customer_intent_id: body.customer_intent_id,
+        data_schema_id: schema,
+        intake_settings: body.intake_settings.map(intake_settings),
+    })
+}
+
+#[utoipa::path(post, path = "/api/v2/casemanagement/caseplans", tag = "Case Management", request_body = CaseplanInput,
+    responses((status = 200, body = CaseplanDto), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn post_caseplans(State(app): State<App>, Caller(caller): Caller, JsonBody(body): JsonBody<CaseplanInput>) -> ApiResult<Json<CaseplanDto>> {
+    let (h, v) = use_cases::create(&app, &caller, to_input(body)?).await?;
+    Ok(Json(to_dto(&h, &v)))
+}
+
+async fn all(app: &App, caller: &Principal) -> ApiResult<Vec<CaseplanDto>> {
+    let headers: Vec<Caseplan> = documents::list(app, caller, None).await?;
+    let mut out = Vec::with_capacity(headers.len());
+    for h in headers {
+        let v = use_cases::version(app, caller, &h.id, h.latest).await?;
+        out.push(to_dto(&h, &v));
+    }
+    Ok(out)
+}
+
+#[utoipa::path(get, path = "/api/v2/casemanagement/caseplans", tag = "Case Management",
+    responses((status = 200, body = CursorListing<CaseplanDto>)), security(("bearer" = [])))]
+async fn get_caseplans(State(app): State<App>, Caller(caller): Caller) -> ApiResult<Json<CursorListing<CaseplanDto>>> {
+    let entities = all(&app, &caller).await?;
+    Ok(Json(CursorListing { count: Some(entities.len() as i64), entities, after: None, next_uri: None, self_uri: BASE.to_owned() }))
+}
+
+#[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/query", tag = "Case Management", request_body = ConfigQuery,
+    responses((status = 200, body = CursorListing<CaseplanDto>), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn post_caseplans_query(State(app): State<App>, Caller(caller): Caller, JsonBody(body): JsonBody<ConfigQuery>) -> ApiResult<Json<CursorListing<CaseplanDto>>> {
+    let entities = all(&app, &caller).await?;
+    let listing = run_config_query(&body, entities, BASE, &["name", "dateModified"], |c, field| match field {
+        "id" => Some(c.id.clone().into()),
+        "name" => Some(c.name.clone().into()),
+        "referencePrefix" => Some(c.reference_prefix.clone().into()),
+        "divisionId" => Some(c.division.id.clone().into()),
+        "versionState" => Some(c.version_state.into()),
+        "dateModified" => Some(c.date_modified.clone().into()),
+        "customerIntentId" => c.customer_intent.as_ref().map(|r| r.id.clone().into()),
+        _ => None,
+    })?;
+    Ok(Json(listing))
+}
+
+#[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID")),
+    responses((status = 200, body = CaseplanDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_caseplan(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<Json<CaseplanDto>> {
+    let (h, v) = use_cases::latest(&app, &caller, &id).await?;
+    Ok(Json(to_dto(&h, &v)))
+}
+
+#[utoipa::path(patch, path = "/api/v2/casemanagement/caseplans/{caseplanId}", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID")), request_body = CaseplanInput,
+    responses((status = 200, body = CaseplanDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn patch_caseplan(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<CaseplanInput>) -> ApiResult<Json<CaseplanDto>> {
+    let (h, v) = use_cases::update(&app, &caller, &id, to_input(body)?).await?;
+    Ok(Json(to_dto(&h, &v)))
+}
+
+#[utoipa::path(delete, path = "/api/v2/casemanagement/caseplans/{caseplanId}", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID")),
+    responses((status = 204, description = "deleted"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete_caseplan(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<StatusCode> {
+    use_cases::delete(&app, &caller, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/{caseplanId}/publish", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID")),
+    responses((status = 200, body = CaseplanDto), (status = 400, body = ErrorBody, description = "the draft is incomplete; the message says what is missing"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn post_caseplan_publish(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<Json<CaseplanDto>> {
+    let (h, v) = use_cases::publish(&app, &caller, &id).await?;
+    Ok(Json(to_dto(&h, &v)))
+}
+
+#[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID")),
+    responses((status = 200, body = CaseplanDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn post_caseplan_versions(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<Json<CaseplanDto>> {
+    let (h, v) = use_cases::new_version(&app, &caller, &id).await?;
+    Ok(Json(to_dto(&h, &v)))
+}
+
+fn parse_version(v: &str) -> ApiResult<i64> {
+    v.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| ApiError::bad_request("versionId", "must be a positive integer"))
+}
+
+async fn load_version(app: &App, caller: &Principal, id: &str, v: &str) -> ApiResult<(Caseplan, CaseplanVersion)> {
+    let h = use_cases::header(app, caller, id).await?;
+    let v = use_cases::version(app, caller, id, parse_version(v)?).await?;
+    Ok((h, v))
+}
+
+#[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version")),
+    responses((status = 200, body = CaseplanDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_caseplan_version(State(app): State<App>, Caller(caller): Caller, PathParams((id, v)): PathParams<(String, String)>) -> ApiResult<Json<CaseplanDto>> {
+    let (h, v) = load_version(&app, &caller, &id, &v).await?;
+    Ok(Json(to_dto(&h, &v)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Entities<T> {
+    pub entities: Vec<T>,
+    pub self_uri: String,
+}
+
+#[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/dataschemas", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version")),
+    responses((status = 200, body = Entities<DataSchemaRef>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_caseplan_version_dataschemas(State(app): State<App>, Caller(caller): Caller, PathParams((id, v)): PathParams<(String, String)>) -> ApiResult<Json<Entities<DataSchemaRef>>> {
+    let (_, plan) = load_version(&app, &caller, &id, &v).await?;
+    Ok(Json(Entities { entities: plan.data_schema_id.as_deref().map(schema_ref).into_iter().collect(), self_uri: format!("{BASE}/{id}/versions/{v}/dataschemas") }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = IntakeSettingsListing)]
+pub struct IntakeListing {
+    pub intake_settings: Vec<IntakeSettingDto>,
+    pub self_uri: String,
+}
+
+#[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/intakesettings", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version")),
+    responses((status = 200, body = IntakeListing), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_caseplan_version_intakesettings(State(app): State<App>, Caller(caller): Caller, PathParams((id, v)): PathParams<(String, String)>) -> ApiResult<Json<IntakeListing>> {
+    let (_, plan) = load_version(&app, &caller, &id, &v).await?;
+    Ok(Json(IntakeListing { intake_settings: plan.intake_settings.iter().map(intake_dto).collect(), self_uri: format!("{BASE}/{id}/versions/{v}/intakesettings") }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = Stageplan)]
+pub struct StageplanDto {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub caseplan: Reference,
+    pub date_created: String,
+    pub date_modified: String,
+    pub self_uri: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkitemSettingsDto {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktype: Option<Reference>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = Stepplan)]
+pub struct StepplanDto {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub caseplan: Reference,
+    pub stageplan: Reference,
+    pub date_created: String,
+    pub date_modified: String,
+    pub activity_type: &'static str,
+    pub workitem_settings: WorkitemSettingsDto,
+    pub self_uri: String,
+}
+
+fn stageplan_dto(plan: &CaseplanVersion, s: &Stageplan) -> StageplanDto {
+    StageplanDto {
+        id: s.id.clone(),
+        name: s.name.clone(),
+        description: s.description.clone(),
+        caseplan: Reference::new(&plan.caseplan_id, Some(plan.name.clone()), BASE),
+        date_created: instant(s.date_created),
+        date_modified: instant(s.date_modified),
+        self_uri: format!("{BASE}/{}/versions/{}/stageplans/{}", plan.caseplan_id, plan.version, s.id),
+    }
+}
+
+fn stepplan_dto(plan: &CaseplanVersion, s: &Stageplan) -> StepplanDto {
+    let st = &s.stepplan;
+    StepplanDto {
+        id: st.id.clone(),
+        name: st.name.clone(),
+        description: st.description.clone(),
+        caseplan: Reference::new(&plan.caseplan_id, Some(plan.name.clone()), BASE),
+        stageplan: Reference::new(&s.id, Some(s.name.clone()), &format!("{BASE}/{}/versions/{}/stageplans", plan.caseplan_id, plan.version)),
+        date_created: instant(st.date_created),
+        date_modified: instant(st.date_modified),
+        activity_type: match st.activity_type {
+            ActivityType::Workitem => "Workitem",
+            ActivityType::None => "None",
+        },
+        workitem_settings: WorkitemSettingsDto { worktype: st.worktype_id.as_deref().map(|w| Reference::new(w, None, "/api/v2/taskmanagement/worktypes")) },
+        self_uri: format!("{BASE}/{}/versions/{}/stageplans/{}/stepplans/{}", plan.caseplan_id, plan.version, s.id, st.id),
+    }
+}
+
+fn find<'a>(plan: &'a CaseplanVersion, stageplan_id: &str) -> ApiResult<&'a Stageplan> {
+    plan.stageplans.iter().find(|s| s.id == stageplan_id).ok_or_else(|| ApiError::not_found("stageplan"))
+}
+
+#[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version")),
+    responses((status = 200, body = Entities<StageplanDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_caseplan_version_stageplans(State(app): State<App>, Caller(caller): Caller, PathParams((id, v)): PathParams<(String, String)>) -> ApiResult<Json<Entities<StageplanDto>>> {
+    let (_, plan) = load_version(&app, &caller, &id, &v).await?;
+    Ok(Json(Entities { entities: plan.stageplans.iter().map(|s| stageplan_dto(&plan, s)).collect(), self_uri: format!("{BASE}/{id}/versions/{v}/stageplans") }))
+}
+
+#[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans/{stageplanId}", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version"), ("stageplanId" = String, Path, description = "Stageplan ID")),
+    responses((status = 200, body = StageplanDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_caseplan_version_stageplan(State(app): State<App>, Caller(caller): Caller, PathParams((id, v, sp)): PathParams<(String, String, String)>) -> ApiResult<Json<StageplanDto>> {
+    let (_, plan) = load_version(&app, &caller, &id, &v).await?;
+    Ok(Json(stageplan_dto(&plan, find(&plan, &sp)?)))
+}
+
+#[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans/{stageplanId}/stepplans", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version"), ("stageplanId" = String, Path, description = "Stageplan ID")),
+    responses((status = 200, body = Entities<StepplanDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_caseplan_version_stepplans(State(app): State<App>, Caller(caller): Caller, PathParams((id, v, sp)): PathParams<(String, String, String)>) -> ApiResult<Json<Entities<StepplanDto>>> {
+    let (_, plan) = load_version(&app, &caller, &id, &v).await?;
+    let s = find(&plan, &sp)?;
+    Ok(Json(Entities { entities: vec![stepplan_dto(&plan, s)], self_uri: format!("{BASE}/{id}/versions/{v}/stageplans/{sp}/stepplans") }))
+}
+
+#[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans/{stageplanId}/stepplans/{stepplanId}", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version"), ("stageplanId" = String, Path, description = "Stageplan ID"), ("stepplanId" = String, Path, description = "Stepplan ID")),
+    responses((status = 200, body = StepplanDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_caseplan_version_stepplan(State(app): State<App>, Caller(caller): Caller, PathParams((id, v, sp, st)): PathParams<(String, String, String, String)>) -> ApiResult<Json<StepplanDto>> {
+    let (_, plan) = load_version(&app, &caller, &id, &v).await?;
+    let s = find(&plan, &sp)?;
+    if s.stepplan.id != st {
+        return Err(ApiError::not_found("stepplan"));
+    }
+    Ok(Json(stepplan_dto(&plan, s)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = StageplanCreate)]
+pub struct StageplanInput {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID")), request_body = StageplanInput,
+    responses((status = 200, body = StageplanDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn post_caseplan_stageplans(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<StageplanInput>) -> ApiResult<Json<StageplanDto>> {
+    let name = body.name.ok_or_else(|| ApiError::bad_request("name", "is required"))?;
+    let stageplan = use_cases::new_stageplan(&name, body.description.flatten(), app.clock.now())?;
+    let new_id = stageplan.id.clone();
+    let after = body.after;
+    let (_, plan) = use_cases::edit_draft(&app, &caller, &id, |plan| Ok(plan.add_stageplan(stageplan, after.as_deref())?)).await?;
+    Ok(Json(stageplan_dto(&plan, find(&plan, &new_id)?)))
+}
+
+#[utoipa::path(patch, path = "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans/{stageplanId}", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("stageplanId" = String, Path, description = "Stageplan ID")), request_body = StageplanInput,
+    responses((status = 200, body = StageplanDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn patch_caseplan_stageplan(State(app): State<App>, Caller(caller): Caller, PathParams((id, sp)): PathParams<(String, String)>, JsonBody(body): JsonBody<StageplanInput>) -> ApiResult<Json<StageplanDto>> {
+    if body.after.is_some() {
+        return Err(ApiError::bad_request("after", "use POST …/reposition to move a stageplan"));
+    }
+    let now = app.clock.now();
+    let (_, plan) = use_cases::edit_draft(&app, &caller, &id, |plan| {
+        let s = plan.stageplan_mut(&sp)?;
+        if let Some(name) = body.name {
+            s.name = casefile_domain::case::caseplan::name("name", &name)?;
+        }
+        if let Some(description) = body.description {
+            s.description = casefile_domain::case::caseplan::description("description", description.as_deref())?;
+        }
+        s.date_modified = now;
+        Ok(())
+    })
+    .await?;
+    Ok(Json(stageplan_dto(&plan, find(&plan, &sp)?)))
+}
+
+#[utoipa::path(delete, path = "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans/{stageplanId}", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("stageplanId" = String, Path, description = "Stageplan ID")),
+    responses((status = 204, description = "deleted"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete_caseplan_stageplan(State(app): State<App>, Caller(caller): Caller, PathParams((id, sp)): PathParams<(String, String)>) -> ApiResult<StatusCode> {
+    use_cases::edit_draft(&app, &caller, &id, |plan| plan.remove_stageplan(&sp).map(|_| ()).map_err(Into::into)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = StageplanReposition)]
+pub struct Reposition {
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans/{stageplanId}/reposition", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("stageplanId" = String, Path, description = "Stageplan ID")), request_body = Reposition,
+    responses((status = 204, description = "moved"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn post_caseplan_stageplan_reposition(State(app): State<App>, Caller(caller): Caller, PathParams((id, sp)): PathParams<(String, String)>, JsonBody(body): JsonBody<Reposition>) -> ApiResult<StatusCode> {
+    use_cases::edit_draft(&app, &caller, &id, |plan| Ok(plan.reposition(&sp, body.after.as_deref())?)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WorkitemSettingsInput {
+    pub worktype_id: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = StepplanUpdate)]
+pub struct StepplanInput {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    #[serde(default)]
+    pub workitem_settings: Option<WorkitemSettingsInput>,
+    #[serde(default)]
+    pub activity_type: Option<String>,
+}
+
+#[utoipa::path(patch, path = "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans/{stageplanId}/stepplans/{stepplanId}", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("stageplanId" = String, Path, description = "Stageplan ID"), ("stepplanId" = String, Path, description = "Stepplan ID")), request_body = StepplanInput,
+    responses((status = 200, body = StepplanDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn patch_caseplan_stepplan(State(app): State<App>, Caller(caller): Caller, PathParams((id, sp, st)): PathParams<(String, String, String)>, JsonBody(body): JsonBody<StepplanInput>) -> ApiResult<Json<StepplanDto>> {
+    let activity = match body.activity_type.as_deref() {
+        None => None,
+        Some("Workitem") => Some(ActivityType::Workitem),
+        Some("None") => Some(ActivityType::None),
+        Some(other) => return Err(ApiError::bad_request("activityType", format!("must be Workitem or None, got {other:?}"))),
+    };
+    let (_, draft) = use_cases::latest(&app, &caller, &id).await?;
+    if let Some(ws) = &body.workitem_settings {
+        use_cases::check_worktype(&app, &caller, &draft, &ws.worktype_id).await?;
+    }
+    let now = app.clock.now();
+    let (_, plan) = use_cases::edit_draft(&app, &caller, &id, |plan| {
+        let s = plan.stageplan_mut(&sp)?;
+        if s.stepplan.id != st {
+            return Err(ApiError::not_found("stepplan"));
+        }
+        if let Some(name) = body.name {
+            s.stepplan.name = casefile_domain::case::caseplan::name("name", &name)?;
+        }
+        if let Some(description) = body.description {
+            s.stepplan.description = casefile_domain::case::caseplan::description("description", description.as_deref())?;
+        }
+        if let Some(ws) = body.workitem_settings {
+            s.stepplan.worktype_id = Some(ws.worktype_id);
+            s.stepplan.activity_type = ActivityType::Workitem;
+        }
+        if let Some(a) = activity {
+            s.stepplan.activity_type = a;
+            if a == ActivityType::None {
+                s.stepplan.worktype_id = None;
+            }
+        }
+        s.stepplan.date_modified = now;
+        Ok(())
+    })
+    .await?;
+    Ok(Json(stepplan_dto(&plan, find(&plan, &sp)?)))
+}
+
+#[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/{caseplanId}/dataschemas", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID")), request_body = DataSchemaRef,
+    responses((status = 200, body = DataSchemaRef), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn post_caseplan_dataschemas(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<DataSchemaRef>) -> ApiResult<Json<DataSchemaRef>> {
+    let input = use_cases::Input { data_schema_id: Some(Some(body.id.clone())), ..use_cases::Input::default() };
+    use_cases::update(&app, &caller, &id, input).await?;
+    Ok(Json(schema_ref(&body.id)))
+}
+
+#[utoipa::path(put, path = "/api/v2/casemanagement/caseplans/{caseplanId}/dataschemas/{schemaKeyName}", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("schemaKeyName" = String, Path, description = "The schema id")), request_body = DataSchemaRef,
+    responses((status = 200, body = DataSchemaRef), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn put_caseplan_dataschema(State(app): State<App>, Caller(caller): Caller, PathParams((id, _key)): PathParams<(String, String)>, JsonBody(body): JsonBody<DataSchemaRef>) -> ApiResult<Json<DataSchemaRef>> {
+    let input = use_cases::Input { data_schema_id: Some(Some(body.id.clone())), ..use_cases::Input::default() };
+    use_cases::update(&app, &caller, &id, input).await?;
+    Ok(Json(schema_ref(&body.id)))
+}
+
+#[utoipa::path(delete, path = "/api/v2/casemanagement/caseplans/{caseplanId}/dataschemas/{schemaKeyName}", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID"), ("schemaKeyName" = String, Path, description = "The schema id")),
+    responses((status = 204, description = "removed"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete_caseplan_dataschema(State(app): State<App>, Caller(caller): Caller, PathParams((id, key)): PathParams<(String, String)>) -> ApiResult<StatusCode> {
+    let (_, current) = use_cases::latest(&app, &caller, &id).await?;
+    if current.data_schema_id.as_deref() != Some(key.as_str()) {
+        return Err(ApiError::not_found("data schema"));
+    }
+    let input = use_cases::Input { data_schema_id: Some(None), ..use_cases::Input::default() };
+    use_cases::update(&app, &caller, &id, input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = IntakeSettingsUpdate)]
+pub struct IntakeUpdate {
+    pub intake_settings: Vec<IntakeSettingDto>,
+}
+
+#[utoipa::path(put, path = "/api/v2/casemanagement/caseplans/{caseplanId}/intakesettings", tag = "Case Management",
+    params(("caseplanId" = String, Path, description = "Caseplan ID")), request_body = IntakeUpdate,
+    responses((status = 200, body = IntakeListing), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn put_caseplan_intakesettings(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<IntakeUpdate>) -> ApiResult<Json<IntakeListing>> {
+    let input = use_cases::Input { intake_settings: Some(intake_settings(body.intake_settings)), ..use_cases::Input::default() };
+    let (_, plan) = use_cases::update(&app, &caller, &id, input).await?;
+    Ok(Json(IntakeListing { intake_settings: plan.intake_settings.iter().map(intake_dto).collect(), self_uri: format!("{BASE}/{id}/intakesettings") }))
+}

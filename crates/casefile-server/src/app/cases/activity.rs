@@ -1,0 +1,232 @@
+//! Comments on a case and its associations with conversations and workitems. Both are
+//! documents under the case; a case's stage workitems are associations of type Activity
+//! derived from the case itself.
+
+use casefile_domain::Timestamp;
+use casefile_domain::authz::{Permission, Principal, SubjectKind};
+use casefile_domain::case::engine::Case;
+use serde::{Deserialize, Serialize};
+
+use super::cases;
+use crate::app::task::documents::{self, Batch, Stored};
+use crate::app::{Actor, App, new_id};
+use crate::error::{ApiError, ApiResult};
+
+pub const COMMENT_MAX: usize = 4096;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: String,
+    pub case_id: String,
+    pub content: String,
+    pub author_id: String,
+    pub version: i64,
+    pub date_created: Timestamp,
+    pub date_modified: Timestamp,
+}
+
+impl Stored for Comment {
+    const KIND: &'static str = "comment";
+    const WHAT: &'static str = "comment";
+    const VIEW: Permission = Permission::CaseView;
+    const EDIT: Permission = Permission::CaseEdit;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    /// Unique per case: the id.
+    fn name(&self) -> &str {
+        &self.id
+    }
+    fn division_id(&self) -> Option<&str> {
+        None
+    }
+    fn parent_id(&self) -> Option<&str> {
+        Some(&self.case_id)
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn date_created(&self) -> Timestamp {
+        self.date_created
+    }
+    fn date_modified(&self) -> Timestamp {
+        self.date_modified
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssociationType {
+    Initiation,
+    Enquiry,
+    Activity,
+}
+
+impl AssociationType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssociationType::Initiation => "Initiation",
+            AssociationType::Enquiry => "Enquiry",
+            AssociationType::Activity => "Activity",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Association {
+    pub id: String,
+    pub case_id: String,
+    pub kind: AssociationType,
+    pub workitem_id: Option<String>,
+    pub conversation_id: Option<String>,
+    pub stage_id: Option<String>,
+    pub step_id: Option<String>,
+    pub version: i64,
+    pub date_associated: Timestamp,
+}
+
+impl Stored for Association {
+    const KIND: &'static str = "association";
+    const WHAT: &'static str = "association";
+    const VIEW: Permission = Permission::CaseView;
+    const EDIT: Permission = Permission::CaseEdit;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.id
+    }
+    fn division_id(&self) -> Option<&str> {
+        None
+    }
+    fn parent_id(&self) -> Option<&str> {
+        Some(&self.case_id)
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn date_created(&self) -> Timestamp {
+        self.date_associated
+    }
+    fn date_modified(&self) -> Timestamp {
+        self.date_associated
+    }
+}
+
+pub async fn add_comment(app: &App, caller: &Principal, case_id: &str, content: &str) -> ApiResult<Comment> {
+    let case = cases::get(app, caller, case_id).await?;
+    require_edit(caller, &case)?;
+    let content = casefile_domain::invalid::required_text("content", content, 1, COMMENT_MAX)?;
+    let now = app.clock.now();
+    let c = Comment { id: new_id(), case_id: case.id, content, author_id: caller.subject_id.clone(), version: 1, date_created: now, date_modified: now };
+    let mut batch = Batch::default();
+    batch.insert(&c, Actor { id: Some(&caller.subject_id), at: now })?;
+    batch.commit(app, "comment").await?;
+    Ok(c)
+}
+
+pub async fn comments(app: &App, caller: &Principal, case_id: &str) -> ApiResult<Vec<Comment>> {
+    cases::get(app, caller, case_id).await?;
+    let mut all: Vec<Comment> = documents::list(app, caller, Some(case_id)).await?;
+    all.sort_by(|a, b| (a.date_created, &a.id).cmp(&(b.date_created, &b.id)));
+    Ok(all)
+}
+
+pub async fn comment(app: &App, caller: &Principal, case_id: &str, id: &str) -> ApiResult<Comment> {
+    cases::get(app, caller, case_id).await?;
+    let c: Comment = documents::load(app, caller, id).await?;
+    if c.case_id != case_id {
+        return Err(ApiError::not_found("comment"));
+    }
+    Ok(c)
+}
+
+/// Deletes a comment: one's own (`mine`), or any with edit rights on the case.
+pub async fn delete_comment(app: &App, caller: &Principal, case_id: &str, id: &str, mine: bool) -> ApiResult<()> {
+    let case = cases::get(app, caller, case_id).await?;
+    let c = comment(app, caller, case_id, id).await?;
+    if mine {
+        if !(caller.kind == SubjectKind::User && c.author_id == caller.subject_id) {
+            return Err(ApiError::not_found("comment"));
+        }
+    } else {
+        require_edit(caller, &case)?;
+    }
+    let mut batch = Batch::default();
+    batch.delete(&c, Actor { id: Some(&caller.subject_id), at: app.clock.now() })?;
+    batch.commit(app, "comment").await
+}
+
+fn require_edit(caller: &Principal, case: &Case) -> ApiResult<()> {
+    let ok = match &case.division_id {
+        Some(d) => caller.can(Permission::CaseEdit, d),
+        None => documents::visible(caller, Permission::CaseEdit, None),
+    };
+    if ok { Ok(()) } else { Err(ApiError::forbidden(Permission::CaseEdit)) }
+}
+
+/// The stage a new association joins: the one in progress.
+fn current_stage(case: &Case) -> (Option<String>, Option<String>) {
+    case.stages
+        .iter()
+        .find(|s| s.status == casefile_domain::case::engine::StageStatus::InProgress)
+        .map(|s| (Some(s.id.clone()), Some(s.step.id.clone())))
+        .unwrap_or((None, None))
+}
+
+pub async fn associate(
+    app: &App,
+    caller: &Principal,
+    case_id: &str,
+    kind: AssociationType,
+    workitem_id: Option<String>,
+    conversation_id: Option<String>,
+) -> ApiResult<Association> {
+    let case = cases::get(app, caller, case_id).await?;
+    require_edit(caller, &case)?;
+    if workitem_id.is_some() == conversation_id.is_some() {
+        return Err(ApiError::bad_request("workitemId", "give exactly one of workitemId and conversationId"));
+    }
+    if let Some(w) = &workitem_id {
+        crate::app::task::workitems::get(app, caller, w).await.map_err(|_| ApiError::bad_request("workitemId", "workitem not found"))?;
+    }
+    let existing = associations(app, caller, case_id).await?;
+    if existing.iter().any(|a| (workitem_id.is_some() && a.workitem_id == workitem_id) || (conversation_id.is_some() && a.conversation_id == conversation_id)) {
+        return Err(ApiError::conflict("this interaction is already associated with the case"));
+    }
+    let (stage_id, step_id) = current_stage(&case);
+    let now = app.clock.now();
+    let a = Association { id: new_id(), case_id: case.id, kind, workitem_id, conversation_id, stage_id, step_id, version: 1, date_associated: now };
+    let mut batch = Batch::default();
+    batch.insert(&a, Actor { id: Some(&caller.subject_id), at: now })?;
+    batch.commit(app, "association").await?;
+    Ok(a)
+}
+
+/// Stored associations plus one Activity per stage workitem, oldest first.
+pub async fn associations(app: &App, caller: &Principal, case_id: &str) -> ApiResult<Vec<Association>> {
+    let case = cases::get(app, caller, case_id).await?;
+    let mut all: Vec<Association> = documents::list(app, caller, Some(case_id)).await?;
+    for stage in &case.stages {
+        if let Some(w) = &stage.step.workitem_id {
+            all.push(Association {
+                id: w.clone(),
+                case_id: case.id.clone(),
+                kind: AssociationType::Activity,
+                workitem_id: Some(w.clone()),
+                conversation_id: None,
+                stage_id: Some(stage.id.clone()),
+                step_id: Some(stage.step.id.clone()),
+                version: 1,
+                date_associated: stage.date_started.unwrap_or(case.date_created),
+            });
+        }
+    }
+    // At one instant the initiating interaction comes first, then stage work, then enquiries.
+    let rank = |k: AssociationType| match k {
+        AssociationType::Initiation => 0,
+        AssociationType::Activity => 1,
+        AssociationType::Enquiry => 2,
+    };
+    all.sort_by(|a, b| (a.date_associated, rank(a.kind), &a.id).cmp(&(b.date_associated, rank(b.kind), &b.id)));
+    Ok(all)
+}

@@ -1,0 +1,317 @@
+//! Cases: created from a caseplan's published version, run stage by stage by the engine, each
+//! stage through a workitem. Every engine step — the workitem change, the case change, the
+//! next stage's workitem and all their events — commits in one unit of work.
+
+use casefile_domain::authz::{Permission, Principal};
+use casefile_domain::case::engine::{Case, Effect, NewCase, Priority};
+use casefile_domain::schema;
+use casefile_domain::task::workitem::{Draft, Workitem};
+use casefile_store::{CaseInsert, Change, Error as StoreError, NewEvent, UnitOfWork};
+use serde_json::{Map, Value};
+
+use super::caseplans;
+use crate::app::task::{schemas, workitems};
+use crate::app::{Actor, App, change, new_id};
+use crate::error::{ApiError, ApiResult};
+
+pub const ENTITY: &str = "case";
+pub const SUMMARY_MIN: usize = 3;
+pub const SUMMARY_MAX: usize = 512;
+pub const EXTERNAL_ID_MAX: usize = 64;
+pub const INTAKE_MAX: usize = 10;
+
+fn snapshot(c: &Case) -> ApiResult<Value> {
+    serde_json::to_value(c).map_err(|e| ApiError::internal(e.into()))
+}
+
+/// What a caller gives to open a case.
+#[derive(Debug, Clone, Default)]
+pub struct Input {
+    pub caseplan_id: String,
+    pub owner_id: Option<String>,
+    pub summary: String,
+    pub description: Option<String>,
+    pub external_id: Option<String>,
+    pub external_contact_id: Option<String>,
+    pub conversation_id: Option<String>,
+    pub workitem_id: Option<String>,
+    pub ttl_seconds: Option<i64>,
+    pub priority: Option<Priority>,
+    pub date_due: Option<casefile_domain::Timestamp>,
+    pub intake: Vec<Map<String, Value>>,
+}
+
+fn visible(caller: &Principal, c: &Case) -> bool {
+    match &c.division_id {
+        Some(d) => caller.can(Permission::CaseView, d),
+        None => caller.divisions_with(Permission::CaseView) != casefile_domain::authz::Divisions::Only(Vec::new()),
+    }
+}
+
+pub async fn get(app: &App, caller: &Principal, id: &str) -> ApiResult<Case> {
+    match app.store.get_case(id).await {
+        Ok(c) if visible(caller, &c) => Ok(c),
+        Ok(_) | Err(StoreError::NotFound) => Err(ApiError::not_found("case")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn by_reference(app: &App, caller: &Principal, reference: &str) -> ApiResult<Case> {
+    match app.store.get_case_by_reference(reference).await {
+        Ok(c) if visible(caller, &c) => Ok(c),
+        Ok(_) | Err(StoreError::NotFound) => Err(ApiError::not_found("case")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn by_contact(app: &App, caller: &Principal, contact_id: &str) -> ApiResult<Vec<Case>> {
+    let cases = app.store.cases_by_contact(contact_id, 500).await?;
+    Ok(cases.into_iter().filter(|c| visible(caller, c)).collect())
+}
+
+/// The intake merged into the case data, checked against the intake settings and the schema.
+async fn intake_data(app: &App, caller: &Principal, plan: &casefile_domain::case::caseplan::CaseplanVersion, intake: &[Map<String, Value>]) -> ApiResult<Map<String, Value>> {
+    if intake.len() > INTAKE_MAX {
+        return Err(ApiError::bad_request("intake", format!("at most {INTAKE_MAX} intake objects")));
+    }
+    let mut data = Map::new();
+    for (i, object) in intake.iter().enumerate() {
+        for (k, v) in object {
+            if plan.intake_property(k).is_none() {
+                return Err(ApiError::bad_request(format!("intake[{i}].data.{k}"), "is not an intake field of the caseplan"));
+            }
+            data.insert(k.clone(), v.clone());
+        }
+    }
+    for s in plan.intake_settings.iter().filter(|s| s.required) {
+        if data.get(&s.property).is_none_or(Value::is_null) {
+            return Err(ApiError::bad_request(format!("intake.data.{}", s.property), "is required"));
+        }
+    }
+    if let Some(schema_id) = &plan.data_schema_id {
+        let latest = schemas::latest_version(app, caller, schema_id).await?;
+        let def = schemas::definition(app, caller, schema_id, latest).await?;
+        data = schema::validate_fields(&def, &data, false).map_err(|e| {
+            ApiError::bad_request(e.field.replacen("customFields", "intake.data", 1), e.message)
+        })?;
+    }
+    Ok(data)
+}
+
+fn check_text(field: &str, value: &str, min: usize, max: usize) -> ApiResult<String> {
+    Ok(casefile_domain::invalid::required_text(field, value, min, max)?)
+}
+
+/// The workitems the engine asked for, built as the system on behalf of the case.
+async fn start_workitems(app: &App, caller: &Principal, case: &mut Case, effects: Vec<Effect>) -> ApiResult<(Vec<Workitem>, Vec<(Workitem, i64)>, Vec<Change>)> {
+    let system = workitems::system_principal();
+    let mut inserts = Vec::new();
+    let mut updates = Vec::new();
+    let mut changes = Vec::new();
+    for effect in effects {
+        match effect {
+            Effect::StartWorkitem { stage, worktype_id, fields } => {
+                let stage_name = case.stages.get(stage).map(|s| s.name.clone()).unwrap_or_default();
+                let draft = Draft {
+                    name: format!("{} — {}", case.summary, stage_name).chars().take(256).collect(),
+                    description: case.description.clone(),
+                    priority: Some(case.priority.workitem_priority()),
+                    date_due: case.date_due,
+                    external_contact_id: case.external_contact_id.clone(),
+                    case_id: Some(case.id.clone()),
+                    custom_fields: fields,
+                    ..Draft::default()
+                };
+                let w = workitems::prepare(app, &system, &worktype_id, draft).await.map_err(|e| match e.field.as_deref() {
+                    Some(f) if f.starts_with("customFields") => ApiError::bad_request(f.replacen("customFields", "intake.data", 1), e.message),
+                    _ => e,
+                })?;
+                case.attach_workitem(stage, &w.id);
+                changes.push(workitems::created_change(&w, caller)?);
+                inserts.push(w);
+            }
+            Effect::TerminateWorkitem { workitem_id } => {
+                let current = app.store.get_workitem(&workitem_id).await?;
+                if current.terminated {
+                    continue;
+                }
+                let mut next = current.clone();
+                next.terminate(case.date_modified)?;
+                next.touch(Some(caller.subject_id.clone()), case.date_modified);
+                changes.push(change(
+                    workitems::ENTITY,
+                    &next.id,
+                    next.version,
+                    "workitem.terminated",
+                    Actor { id: Some(&caller.subject_id), at: case.date_modified },
+                    Some(serde_json::to_value(&current).map_err(|e| ApiError::internal(e.into()))?),
+                    Some(serde_json::to_value(&next).map_err(|e| ApiError::internal(e.into()))?),
+                ));
+                updates.push((next, current.version));
+            }
+        }
+    }
+    Ok((inserts, updates, changes))
+}
+
+pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Case> {
+    let (header, plan) = caseplans::published(app, caller, &input.caseplan_id).await?;
+    let division_ok = match &plan.division_id {
+        Some(d) => caller.can(Permission::CaseAdd, d),
+        None => caller.divisions_with(Permission::CaseAdd) != casefile_domain::authz::Divisions::Only(Vec::new()),
+    };
+    if !division_ok {
+        return Err(ApiError::forbidden(Permission::CaseAdd));
+    }
+    let summary = check_text("summary", &input.summary, SUMMARY_MIN, SUMMARY_MAX)?;
+    let description = casefile_domain::invalid::optional_text("description", input.description.as_deref(), 512)?;
+    let external_id = casefile_domain::invalid::optional_text("externalId", input.external_id.as_deref(), EXTERNAL_ID_MAX)?;
+    let now = app.clock.now();
+    if let Some(ttl) = input.ttl_seconds
+        && (ttl < now.timestamp() || ttl > now.timestamp() + 365 * 86_400)
+    {
+        return Err(ApiError::bad_request("ttlSeconds", "must be an epoch second between now and 365 days from now"));
+    }
+    if let Some(owner) = &input.owner_id
+        && app.store.get_user(owner).await.is_err()
+    {
+        return Err(ApiError::bad_request("ownerId", "no user has this id"));
+    }
+    let data = intake_data(app, caller, &plan, &input.intake).await?;
+    let new = NewCase {
+        id: new_id(),
+        reference: String::new(),
+        summary,
+        description,
+        external_id,
+        owner_id: input.owner_id,
+        priority: input.priority.unwrap_or(Priority::Medium),
+        date_due: input.date_due,
+        external_contact_id: input.external_contact_id,
+        ttl_seconds: input.ttl_seconds,
+        data,
+        stage_ids: plan.stageplans.iter().map(|_| (new_id(), new_id())).collect(),
+    };
+    let (mut case, effects) = Case::start(&plan, new, Some(caller.subject_id.clone()), now)?;
+    let (inserts, _, mut changes) = start_workitems(app, caller, &mut case, effects).await?;
+    let event = NewEvent {
+        entity_type: ENTITY,
+        entity_id: case.id.clone(),
+        version: 1,
+        kind: "case.created",
+        actor_id: Some(caller.subject_id.clone()),
+        at: now,
+        before: None,
+        after: None,
+    };
+    let mut documents = Vec::new();
+    if input.conversation_id.is_some() || input.workitem_id.is_some() {
+        let (stage_id, step_id) = case.stages.first().map(|s| (Some(s.id.clone()), Some(s.step.id.clone()))).unwrap_or_default();
+        let initiation = super::activity::Association {
+            id: new_id(),
+            case_id: case.id.clone(),
+            kind: super::activity::AssociationType::Initiation,
+            workitem_id: input.workitem_id.clone(),
+            conversation_id: input.conversation_id.clone(),
+            stage_id,
+            step_id,
+            version: 1,
+            date_associated: now,
+        };
+        documents.push(casefile_store::DocumentWrite::Insert(crate::app::task::documents::to_document(&initiation)?));
+        changes.push(change("association", &initiation.id, 1, "association.created", Actor { id: Some(&caller.subject_id), at: now }, None, serde_json::to_value(&initiation).ok()));
+    }
+    let unit = UnitOfWork {
+        case_insert: Some(CaseInsert { case: case.clone(), prefix: header.reference_prefix.clone(), event }),
+        workitem_inserts: inserts,
+        documents,
+        changes: std::mem::take(&mut changes),
+        ..UnitOfWork::default()
+    };
+    case.reference = app.store.commit_unit(&unit).await?.unwrap_or_default();
+    Ok(case)
+}
+
+/// Applies a change the caller made to the case's own fields (owner, priority, …).
+pub async fn edit<F>(app: &App, caller: &Principal, id: &str, kind: &'static str, change_fn: F) -> ApiResult<Case>
+where
+    F: FnOnce(&mut Case) -> ApiResult<()>,
+{
+    let current = get(app, caller, id).await?;
+    let allowed = match &current.division_id {
+        Some(d) => caller.can(Permission::CaseEdit, d),
+        None => caller.divisions_with(Permission::CaseEdit) != casefile_domain::authz::Divisions::Only(Vec::new()),
+    };
+    if !allowed {
+        return Err(ApiError::forbidden(Permission::CaseEdit));
+    }
+    let mut next = current.clone();
+    change_fn(&mut next)?;
+    let now = app.clock.now();
+    next.version += 1;
+    next.date_modified = now;
+    next.modified_by = Some(caller.subject_id.clone());
+    let unit = UnitOfWork {
+        case_updates: vec![(next.clone(), current.version)],
+        changes: vec![change(ENTITY, id, next.version, kind, Actor { id: Some(&caller.subject_id), at: now }, Some(snapshot(&current)?), Some(snapshot(&next)?))],
+        ..UnitOfWork::default()
+    };
+    app.store.commit_unit(&unit).await?;
+    Ok(next)
+}
+
+/// Terminates the case and its open workitem in one unit of work.
+pub async fn terminate(app: &App, caller: &Principal, id: &str) -> ApiResult<Case> {
+    let current = get(app, caller, id).await?;
+    let now = app.clock.now();
+    let mut next = current.clone();
+    next.date_modified = now;
+    let effects = next.terminate(now)?;
+    let (_, updates, mut changes) = start_workitems(app, caller, &mut next, effects).await?;
+    next.version += 1;
+    next.modified_by = Some(caller.subject_id.clone());
+    changes.push(change(ENTITY, id, next.version, "case.terminated", Actor { id: Some(&caller.subject_id), at: now }, Some(snapshot(&current)?), Some(snapshot(&next)?)));
+    let unit = UnitOfWork { case_updates: vec![(next.clone(), current.version)], workitem_updates: updates, changes, ..UnitOfWork::default() };
+    app.store.commit_unit(&unit).await?;
+    Ok(next)
+}
+
+/// The engine's part of a workitem change: if the workitem does a stage of a case and its
+/// status category changed, the case moves with it. Returns the unit to commit instead of the
+/// plain workitem update (the caller's workitem change is included).
+pub async fn on_workitem_change(
+    app: &App,
+    caller: &Principal,
+    before: &Workitem,
+    after: &Workitem,
+    workitem_change: Change,
+) -> ApiResult<Option<UnitOfWork>> {
+    let Some(case_id) = &after.case_id else { return Ok(None) };
+    if before.status_category == after.status_category {
+        return Ok(None);
+    }
+    let current = match app.store.get_case(case_id).await {
+        Ok(c) => c,
+        Err(StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let now = after.date_modified;
+    let mut next = current.clone();
+    let effects = next.on_workitem_status(&after.id, after.status_category, &after.custom_fields, now);
+    if next == current {
+        return Ok(None);
+    }
+    let (inserts, _, mut changes) = start_workitems(app, caller, &mut next, effects).await?;
+    next.version += 1;
+    next.date_modified = now;
+    let kind = if next.status.is_final() { "case.closed" } else { "case.stage_advanced" };
+    changes.insert(0, workitem_change);
+    changes.push(change(ENTITY, case_id, next.version, kind, Actor { id: Some(&caller.subject_id), at: now }, Some(snapshot(&current)?), Some(snapshot(&next)?)));
+    Ok(Some(UnitOfWork {
+        case_updates: vec![(next, current.version)],
+        workitem_inserts: inserts,
+        workitem_updates: vec![(after.clone(), before.version)],
+        changes,
+        ..UnitOfWork::default()
+    }))
+}

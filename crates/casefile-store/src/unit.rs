@@ -1,0 +1,27 @@
+//! A unit of work: writes across cases and workitems that commit or fail together — how the
+//! case engine moves a case and its workitems in one transaction.
+
+use casefile_domain::case::engine::Case;
+use casefile_domain::task::workitem::Workitem;
+
+use crate::{Change, DocumentWrite, NewEvent};
+
+/// A case to create. Its reference is numbered inside the transaction (`prefix-000042`) and
+/// written into the case and into `event`'s after-snapshot.
+#[derive(Debug, Clone)]
+pub struct CaseInsert {
+    pub case: Case,
+    pub prefix: String,
+    pub event: NewEvent,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UnitOfWork {
+    pub case_insert: Option<CaseInsert>,
+    /// Each case with the version it must still have.
+    pub case_updates: Vec<(Case, i64)>,
+    pub workitem_inserts: Vec<Workitem>,
+    pub workitem_updates: Vec<(Workitem, i64)>,
+    pub documents: Vec<DocumentWrite>,
+    pub changes: Vec<Change>,
+}
