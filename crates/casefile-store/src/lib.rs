@@ -18,7 +18,7 @@ pub use contacts::{ContactFilter, ContactSort};
 pub use error::{Error, Result};
 pub use sql::{Backend, NO_DUE_DATE, PoolSizes, SqlStore, connect, redact as sql_redact};
 pub use types::*;
-pub use unit::{CaseInsert, UnitOfWork};
+pub use unit::{CaseColumn, CaseFilter, CaseInsert, CaseQuery, CaseSort, UnitOfWork};
 
 use async_trait::async_trait;
 use casefile_domain::Timestamp;
@@ -176,4 +176,6 @@ pub trait Store: Send + Sync + 'static {
     /// The contact's cases, newest first.
     async fn cases_by_contact(&self, contact_id: &str, limit: i64) -> Result<Vec<Case>>;
     async fn caseplan_has_cases(&self, caseplan_id: &str) -> Result<bool>;
+    async fn query_cases(&self, query: &CaseQuery) -> Result<Vec<Case>>;
+    async fn count_cases(&self, query: &CaseQuery) -> Result<i64>;
 }

@@ -25,3 +25,44 @@ pub struct UnitOfWork {
     pub documents: Vec<DocumentWrite>,
     pub changes: Vec<Change>,
 }
+
+/// A case attribute a query can filter on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum CaseColumn {
+    CaseplanId,
+    OwnerId,
+    Status,
+    Priority,
+    DateDue,
+    ExternalContactId,
+    CustomerIntentId,
+    DateCreated,
+    DivisionId,
+    Reference,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CaseFilter {
+    pub column: CaseColumn,
+    pub op: crate::FilterOp,
+    pub values: Vec<crate::FilterValue>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum CaseSort {
+    DateCreated,
+    DateModified,
+    DateDue,
+    Priority,
+}
+
+/// A page of a case query. Division-less cases are visible to whoever may view cases at all.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CaseQuery {
+    pub visible: casefile_domain::authz::Divisions,
+    pub filters: Vec<CaseFilter>,
+    pub sort: CaseSort,
+    pub ascending: bool,
+    pub offset: i64,
+    pub limit: i64,
+}

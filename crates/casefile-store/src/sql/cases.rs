@@ -78,7 +78,10 @@ pub async fn update(conn: &mut AnyConnection, c: &Case, expected_version: i64) -
 }
 
 pub async fn get(pool: &AnyPool, id: &str) -> Result<Case> {
-    let data: String = sqlx::query_scalar("SELECT data FROM cases WHERE id = $1").bind(id).fetch_one(pool).await?;
+    let data: String = sqlx::query_scalar("SELECT data FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
     parse(&data)
 }
 
@@ -96,7 +99,9 @@ pub async fn by_contact(pool: &AnyPool, contact_id: &str, limit: i64) -> Result<
         .bind(limit)
         .fetch_all(pool)
         .await?;
-    rows.iter().map(|r| parse(&r.try_get::<String, _>("data")?)).collect()
+    rows.iter()
+        .map(|r| parse(&r.try_get::<String, _>("data")?))
+        .collect()
 }
 
 pub async fn exists_for_caseplan(conn: &mut AnyConnection, caseplan_id: &str) -> Result<bool> {
@@ -107,3 +112,97 @@ pub async fn exists_for_caseplan(conn: &mut AnyConnection, caseplan_id: &str) ->
     Ok(n > 0)
 }
 
+fn case_column(c: crate::CaseColumn) -> &'static str {
+    use crate::CaseColumn::*;
+    match c {
+        CaseplanId => "caseplan_id",
+        OwnerId => "owner_id",
+        Status => "status",
+        Priority => "priority",
+        DateDue => "date_due",
+        ExternalContactId => "external_contact_id",
+        CustomerIntentId => "customer_intent_id",
+        DateCreated => "date_created",
+        DivisionId => "division_id",
+        Reference => "reference_key",
+    }
+}
+
+fn build(q: &crate::CaseQuery) -> Option<super::workitems::Where> {
+    let mut w = match &q.visible {
+        casefile_domain::authz::Divisions::All => super::workitems::Where {
+            condition: "1 = 1".to_owned(),
+            params: Vec::new(),
+        },
+        casefile_domain::authz::Divisions::Only(ids) if ids.is_empty() => return None,
+        casefile_domain::authz::Divisions::Only(ids) => {
+            let list = super::placeholders(1, ids.len());
+            super::workitems::Where {
+                condition: format!("(division_id IS NULL OR division_id IN ({list}))"),
+                params: ids.iter().cloned().map(crate::FilterValue::Text).collect(),
+            }
+        }
+    };
+    for f in &q.filters {
+        let values = if f.column == crate::CaseColumn::Reference {
+            f.values
+                .iter()
+                .map(|v| match v {
+                    crate::FilterValue::Text(t) => crate::FilterValue::Text(reference::key(t)),
+                    other => other.clone(),
+                })
+                .collect()
+        } else {
+            f.values.clone()
+        };
+        let expr = w.compare(case_column(f.column), f.op, values);
+        w.condition.push_str(" AND ");
+        w.condition.push_str(&expr);
+    }
+    Some(w)
+}
+
+pub async fn query(pool: &AnyPool, q: &crate::CaseQuery) -> Result<Vec<Case>> {
+    let Some(mut w) = build(q) else {
+        return Ok(Vec::new());
+    };
+    let sort = match q.sort {
+        crate::CaseSort::DateCreated => "date_created",
+        crate::CaseSort::DateModified => "date_modified",
+        crate::CaseSort::DateDue => "date_due",
+        crate::CaseSort::Priority => {
+            "CASE priority WHEN 'Urgent' THEN 3 WHEN 'High' THEN 2 WHEN 'Medium' THEN 1 ELSE 0 END"
+        }
+    };
+    let dir = if q.ascending { "ASC" } else { "DESC" };
+    w.params.push(crate::FilterValue::Int(q.limit));
+    w.params.push(crate::FilterValue::Int(q.offset));
+    let n = w.params.len();
+    let text = format!(
+        "SELECT data FROM cases WHERE {} ORDER BY {sort} {dir}, id {dir} LIMIT ${} OFFSET ${}",
+        w.condition,
+        n - 1,
+        n
+    );
+    let rows = super::workitems::bind_all(sqlx::query(&text), &w.params)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| parse(&r.try_get::<String, _>("data")?))
+        .collect()
+}
+
+pub async fn count(pool: &AnyPool, q: &crate::CaseQuery) -> Result<i64> {
+    let Some(w) = build(q) else { return Ok(0) };
+    let text = format!("SELECT COUNT(*) FROM cases WHERE {}", w.condition);
+    let mut query = sqlx::query_scalar::<_, i64>(&text);
+    for p in &w.params {
+        query = match p {
+            crate::FilterValue::Text(s) => query.bind(s.clone()),
+            crate::FilterValue::Int(i) => query.bind(*i),
+            crate::FilterValue::Number(n) => query.bind(*n),
+            crate::FilterValue::Bool(b) => query.bind(i64::from(*b)),
+        };
+    }
+    Ok(query.fetch_one(pool).await?)
+}

@@ -7,8 +7,8 @@
 //! uses one pool and relies on row locks and conditional updates.
 
 mod audit;
-mod cases;
 mod auth;
+mod cases;
 mod contacts;
 mod divisions;
 mod documents;
@@ -29,8 +29,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Executor};
 use std::str::FromStr;
 
-use casefile_domain::contact::{Contact, Note};
 use casefile_domain::case::engine::Case;
+use casefile_domain::contact::{Contact, Note};
 use casefile_domain::task::workitem::Workitem;
 
 use crate::{
@@ -577,8 +577,9 @@ impl Store for SqlStore {
         let mut case_change = None;
         if let Some(insert) = &unit.case_insert {
             let number = cases::next_number(&mut tx, &insert.case.caseplan_id).await?;
-            let prefix = casefile_domain::case::reference::Prefix::parse("referencePrefix", &insert.prefix)
-                .map_err(|e| Error::Corrupt(e.to_string()))?;
+            let prefix =
+                casefile_domain::case::reference::Prefix::parse("referencePrefix", &insert.prefix)
+                    .map_err(|e| Error::Corrupt(e.to_string()))?;
             let mut case = insert.case.clone();
             case.reference = prefix.reference(number);
             cases::insert(&mut tx, &case).await?;
@@ -621,5 +622,13 @@ impl Store for SqlStore {
     async fn caseplan_has_cases(&self, caseplan_id: &str) -> Result<bool> {
         let mut conn = self.reader.acquire().await?;
         cases::exists_for_caseplan(&mut conn, caseplan_id).await
+    }
+
+    async fn query_cases(&self, query: &crate::CaseQuery) -> Result<Vec<Case>> {
+        cases::query(&self.reader, query).await
+    }
+
+    async fn count_cases(&self, query: &crate::CaseQuery) -> Result<i64> {
+        cases::count(&self.reader, query).await
     }
 }

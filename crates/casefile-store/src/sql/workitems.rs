@@ -171,7 +171,7 @@ pub fn sort_column(sort: WorkitemSort) -> &'static str {
     }
 }
 
-fn bind_all<'q>(
+pub(super) fn bind_all<'q>(
     mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     params: &'q [FilterValue],
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
@@ -187,9 +187,9 @@ fn bind_all<'q>(
 }
 
 /// A WHERE clause and its parameters.
-struct Where {
-    condition: String,
-    params: Vec<FilterValue>,
+pub(super) struct Where {
+    pub(super) condition: String,
+    pub(super) params: Vec<FilterValue>,
 }
 
 impl Where {
@@ -216,7 +216,7 @@ impl Where {
         Some(w)
     }
 
-    fn param(&mut self, value: FilterValue) -> String {
+    pub(super) fn param(&mut self, value: FilterValue) -> String {
         self.params.push(value);
         format!("${}", self.params.len())
     }
@@ -239,11 +239,21 @@ impl Where {
                 (other, _, _) => other.clone(),
             })
             .collect();
+        self.compare(&column, f.op, values)
+    }
+
+    /// `column op values` with the values bound as parameters.
+    pub(super) fn compare(
+        &mut self,
+        column: &str,
+        op: FilterOp,
+        values: Vec<FilterValue>,
+    ) -> String {
         let first = values
             .first()
             .cloned()
             .unwrap_or(FilterValue::Text(String::new()));
-        match f.op {
+        match op {
             FilterOp::Eq => format!("{column} = {}", self.param(first)),
             FilterOp::Neq => format!("({column} IS NULL OR {column} <> {})", self.param(first)),
             FilterOp::Gt => format!("{column} > {}", self.param(first)),

@@ -10,7 +10,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::common::{CursorListing, DIVISIONS, Reference, USERS, cursor_page_size, instant, page_slice, parse_instant};
+use crate::api::common::{
+    CursorListing, DIVISIONS, Reference, USERS, cursor_page_size, instant, page_slice,
+    parse_instant,
+};
 use crate::api::etag;
 use crate::api::extract::{Caller, JsonBody, PathParams, QueryParams};
 use crate::app::App;
@@ -40,6 +43,10 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(delete_my_comment))
         .routes(routes!(get_associations, post_associations))
         .routes(routes!(get_association))
+        .routes(routes!(post_query_jobs))
+        .routes(routes!(get_query_job))
+        .routes(routes!(get_query_job_results))
+        .routes(routes!(post_associations_query))
         .routes(routes!(post_terminate_job))
         .routes(routes!(get_terminate_job))
 }
@@ -98,7 +105,11 @@ pub struct CaseplanRef {
 pub fn to_dto(c: &Case) -> CaseDto {
     let division = match &c.division_id {
         Some(d) => Reference::new(d, None, DIVISIONS),
-        None => Reference { id: "*".into(), name: Some("All divisions".into()), self_uri: DIVISIONS.into() },
+        None => Reference {
+            id: "*".into(),
+            name: Some("All divisions".into()),
+            self_uri: DIVISIONS.into(),
+        },
     };
     CaseDto {
         id: c.id.clone(),
@@ -109,11 +120,17 @@ pub fn to_dto(c: &Case) -> CaseDto {
         caseplan: CaseplanRef {
             id: c.caseplan_id.clone(),
             version: c.caseplan_version,
-            self_uri: format!("/api/v2/casemanagement/caseplans/{}/versions/{}", c.caseplan_id, c.caseplan_version),
+            self_uri: format!(
+                "/api/v2/casemanagement/caseplans/{}/versions/{}",
+                c.caseplan_id, c.caseplan_version
+            ),
         },
         summary: c.summary.clone(),
         description: c.description.clone(),
-        owner: c.owner_id.as_deref().map(|u| Reference::new(u, None, USERS)),
+        owner: c
+            .owner_id
+            .as_deref()
+            .map(|u| Reference::new(u, None, USERS)),
         status: c.status.as_str(),
         priority: c.priority.as_str(),
         date_due: c.date_due.map(instant),
@@ -121,9 +138,18 @@ pub fn to_dto(c: &Case) -> CaseDto {
         date_closed: c.date_closed.map(instant),
         date_created: instant(c.date_created),
         date_modified: instant(c.date_modified),
-        modified_by: c.modified_by.as_deref().map(|u| Reference::new(u, None, USERS)),
-        external_contact: c.external_contact_id.as_deref().map(|x| Reference::new(x, None, "/api/v2/externalcontacts/contacts")),
-        customer_intent: c.customer_intent_id.as_deref().map(|i| Reference::new(i, None, "/api/v2/intents/customerintents")),
+        modified_by: c
+            .modified_by
+            .as_deref()
+            .map(|u| Reference::new(u, None, USERS)),
+        external_contact: c
+            .external_contact_id
+            .as_deref()
+            .map(|x| Reference::new(x, None, "/api/v2/externalcontacts/contacts")),
+        customer_intent: c
+            .customer_intent_id
+            .as_deref()
+            .map(|i| Reference::new(i, None, "/api/v2/intents/customerintents")),
         creation_status: "Completed",
         ttl_seconds: c.ttl_seconds,
         data: c.data.clone(),
@@ -173,9 +199,15 @@ pub struct CaseCreate {
 
 #[utoipa::path(post, path = "/api/v2/casemanagement/cases", tag = "Case Management", request_body = CaseCreate,
     responses((status = 200, body = CaseDto), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_cases(State(app): State<App>, Caller(caller): Caller, JsonBody(body): JsonBody<CaseCreate>) -> ApiResult<(HeaderMap, Json<CaseDto>)> {
+async fn post_cases(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<CaseCreate>,
+) -> ApiResult<(HeaderMap, Json<CaseDto>)> {
     if let Some(w) = &body.workitem_id {
-        crate::app::task::workitems::get(&app, &caller, w).await.map_err(|_| ApiError::bad_request("workitemId", "workitem not found"))?;
+        crate::app::task::workitems::get(&app, &caller, w)
+            .await
+            .map_err(|_| ApiError::bad_request("workitemId", "workitem not found"))?;
     }
     let input = Input {
         caseplan_id: body.caseplan_id,
@@ -187,9 +219,22 @@ async fn post_cases(State(app): State<App>, Caller(caller): Caller, JsonBody(bod
         conversation_id: body.conversation_id,
         workitem_id: body.workitem_id,
         ttl_seconds: body.ttl_seconds,
-        priority: body.priority.as_deref().map(|p| Priority::parse("priority", p)).transpose()?,
-        date_due: body.date_due.as_deref().map(|d| parse_instant("dateDue", d)).transpose()?,
-        intake: body.intake.unwrap_or_default().into_iter().map(|i| i.data).collect(),
+        priority: body
+            .priority
+            .as_deref()
+            .map(|p| Priority::parse("priority", p))
+            .transpose()?,
+        date_due: body
+            .date_due
+            .as_deref()
+            .map(|d| parse_instant("dateDue", d))
+            .transpose()?,
+        intake: body
+            .intake
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| i.data)
+            .collect(),
     };
     let c = use_cases::create(&app, &caller, input).await?;
     Ok(respond(&c))
@@ -198,7 +243,11 @@ async fn post_cases(State(app): State<App>, Caller(caller): Caller, JsonBody(bod
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/{caseId}", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID")),
     responses((status = 200, body = CaseDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_case(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<(HeaderMap, Json<CaseDto>)> {
+async fn get_case(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<(HeaderMap, Json<CaseDto>)> {
     Ok(respond(&use_cases::get(&app, &caller, &id).await?))
 }
 
@@ -206,7 +255,11 @@ async fn get_case(State(app): State<App>, Caller(caller): Caller, PathParams(id)
 #[utoipa::path(delete, path = "/api/v2/casemanagement/cases/{caseId}", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID")),
     responses((status = 204, description = "terminated"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete_case(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<StatusCode> {
+async fn delete_case(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<StatusCode> {
     use_cases::terminate(&app, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -214,17 +267,34 @@ async fn delete_case(State(app): State<App>, Caller(caller): Caller, PathParams(
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/references/{referenceId}", tag = "Case Management",
     params(("referenceId" = String, Path, description = "Case reference, any letter case")),
     responses((status = 200, body = CaseDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_case_by_reference(State(app): State<App>, Caller(caller): Caller, PathParams(reference): PathParams<String>) -> ApiResult<(HeaderMap, Json<CaseDto>)> {
-    Ok(respond(&use_cases::by_reference(&app, &caller, &reference).await?))
+async fn get_case_by_reference(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(reference): PathParams<String>,
+) -> ApiResult<(HeaderMap, Json<CaseDto>)> {
+    Ok(respond(
+        &use_cases::by_reference(&app, &caller, &reference).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/externalcontacts/{externalContactId}", tag = "Case Management",
     params(("externalContactId" = String, Path, description = "External contact ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, description = "1 to 200")),
     responses((status = 200, body = CursorListing<CaseDto>)), security(("bearer" = [])))]
-async fn get_cases_by_contact(State(app): State<App>, Caller(caller): Caller, PathParams(contact): PathParams<String>, q: QueryParams) -> ApiResult<Json<CursorListing<CaseDto>>> {
+async fn get_cases_by_contact(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(contact): PathParams<String>,
+    q: QueryParams,
+) -> ApiResult<Json<CursorListing<CaseDto>>> {
     let cases = use_cases::by_contact(&app, &caller, &contact).await?;
     let size = cursor_page_size(Some(q.int("pageSize", 1, 200, 25)?))?;
-    page_slice(cases.iter().map(to_dto).collect(), q.str("after"), size, &format!("{BASE}/externalcontacts/{contact}")).map(Json)
+    page_slice(
+        cases.iter().map(to_dto).collect(),
+        q.str("after"),
+        size,
+        &format!("{BASE}/externalcontacts/{contact}"),
+    )
+    .map(Json)
 }
 
 macro_rules! patch_field {
@@ -248,31 +318,91 @@ macro_rules! patch_field {
     };
 }
 
-patch_field!(patch_owner, "/api/v2/casemanagement/cases/{caseId}/owner", CaseOwnerUpdate, owner_id, "ownerId", "case.owner_changed", |c, v| {
-    c.owner_id = v;
-    Ok(())
-});
-patch_field!(patch_priority, "/api/v2/casemanagement/cases/{caseId}/priority", CasePriorityUpdate, priority, "priority", "case.priority_changed", |c, v| {
-    let v = v.ok_or_else(|| ApiError::bad_request("priority", "is required"))?;
-    c.priority = Priority::parse("priority", &v)?;
-    Ok(())
-});
-patch_field!(patch_datedue, "/api/v2/casemanagement/cases/{caseId}/datedue", CaseDateDueUpdate, date_due, "dateDue", "case.date_due_changed", |c, v| {
-    c.date_due = v.as_deref().map(|d| parse_instant("dateDue", d)).transpose()?;
-    Ok(())
-});
-patch_field!(patch_summary, "/api/v2/casemanagement/cases/{caseId}/summary", CaseSummaryUpdate, summary, "summary", "case.summary_changed", |c, v| {
-    c.summary = casefile_domain::invalid::required_text("summary", v.as_deref().unwrap_or(""), use_cases::SUMMARY_MIN, use_cases::SUMMARY_MAX)?;
-    Ok(())
-});
-patch_field!(patch_description, "/api/v2/casemanagement/cases/{caseId}/description", CaseDescriptionUpdate, description, "description", "case.description_changed", |c, v| {
-    c.description = casefile_domain::invalid::optional_text("description", v.as_deref(), 512)?;
-    Ok(())
-});
-patch_field!(patch_externalid, "/api/v2/casemanagement/cases/{caseId}/externalid", CaseExternalIdUpdate, external_id, "externalId", "case.external_id_changed", |c, v| {
-    c.external_id = casefile_domain::invalid::optional_text("externalId", v.as_deref(), use_cases::EXTERNAL_ID_MAX)?;
-    Ok(())
-});
+patch_field!(
+    patch_owner,
+    "/api/v2/casemanagement/cases/{caseId}/owner",
+    CaseOwnerUpdate,
+    owner_id,
+    "ownerId",
+    "case.owner_changed",
+    |c, v| {
+        c.owner_id = v;
+        Ok(())
+    }
+);
+patch_field!(
+    patch_priority,
+    "/api/v2/casemanagement/cases/{caseId}/priority",
+    CasePriorityUpdate,
+    priority,
+    "priority",
+    "case.priority_changed",
+    |c, v| {
+        let v = v.ok_or_else(|| ApiError::bad_request("priority", "is required"))?;
+        c.priority = Priority::parse("priority", &v)?;
+        Ok(())
+    }
+);
+patch_field!(
+    patch_datedue,
+    "/api/v2/casemanagement/cases/{caseId}/datedue",
+    CaseDateDueUpdate,
+    date_due,
+    "dateDue",
+    "case.date_due_changed",
+    |c, v| {
+        c.date_due = v
+            .as_deref()
+            .map(|d| parse_instant("dateDue", d))
+            .transpose()?;
+        Ok(())
+    }
+);
+patch_field!(
+    patch_summary,
+    "/api/v2/casemanagement/cases/{caseId}/summary",
+    CaseSummaryUpdate,
+    summary,
+    "summary",
+    "case.summary_changed",
+    |c, v| {
+        c.summary = casefile_domain::invalid::required_text(
+            "summary",
+            v.as_deref().unwrap_or(""),
+            use_cases::SUMMARY_MIN,
+            use_cases::SUMMARY_MAX,
+        )?;
+        Ok(())
+    }
+);
+patch_field!(
+    patch_description,
+    "/api/v2/casemanagement/cases/{caseId}/description",
+    CaseDescriptionUpdate,
+    description,
+    "description",
+    "case.description_changed",
+    |c, v| {
+        c.description = casefile_domain::invalid::optional_text("description", v.as_deref(), 512)?;
+        Ok(())
+    }
+);
+patch_field!(
+    patch_externalid,
+    "/api/v2/casemanagement/cases/{caseId}/externalid",
+    CaseExternalIdUpdate,
+    external_id,
+    "externalId",
+    "case.external_id_changed",
+    |c, v| {
+        c.external_id = casefile_domain::invalid::optional_text(
+            "externalId",
+            v.as_deref(),
+            use_cases::EXTERNAL_ID_MAX,
+        )?;
+        Ok(())
+    }
+);
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -342,14 +472,20 @@ fn step_dto(c: &Case, s: &Stage) -> StepDto {
         version: st.version,
         status: st.status.as_str(),
         stage: Reference::new(&s.id, None, &format!("{BASE}/{}/stages", c.id)),
-        workitem_activity: st.workitem_id.as_deref().map(|w| Reference::new(w, None, "/api/v2/taskmanagement/workitems")),
+        workitem_activity: st
+            .workitem_id
+            .as_deref()
+            .map(|w| Reference::new(w, None, "/api/v2/taskmanagement/workitems")),
         case: Reference::new(&c.id, None, BASE),
         self_uri: format!("{BASE}/{}/stages/{}/steps/{}", c.id, s.id, st.id),
     }
 }
 
 fn stage<'a>(c: &'a Case, id: &str) -> ApiResult<&'a Stage> {
-    c.stages.iter().find(|s| s.id == id).ok_or_else(|| ApiError::not_found("stage"))
+    c.stages
+        .iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| ApiError::not_found("stage"))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -362,15 +498,26 @@ pub struct Entities<T> {
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/{caseId}/stages", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID")),
     responses((status = 200, body = Entities<StageDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_stages(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<Json<Entities<StageDto>>> {
+async fn get_stages(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<Entities<StageDto>>> {
     let c = use_cases::get(&app, &caller, &id).await?;
-    Ok(Json(Entities { entities: c.stages.iter().map(|s| stage_dto(&c, s)).collect(), self_uri: format!("{BASE}/{id}/stages") }))
+    Ok(Json(Entities {
+        entities: c.stages.iter().map(|s| stage_dto(&c, s)).collect(),
+        self_uri: format!("{BASE}/{id}/stages"),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/{caseId}/stages/{stageId}", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID"), ("stageId" = String, Path, description = "Stage ID")),
     responses((status = 200, body = StageDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_stage(State(app): State<App>, Caller(caller): Caller, PathParams((id, sid)): PathParams<(String, String)>) -> ApiResult<Json<StageDto>> {
+async fn get_stage(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, sid)): PathParams<(String, String)>,
+) -> ApiResult<Json<StageDto>> {
     let c = use_cases::get(&app, &caller, &id).await?;
     Ok(Json(stage_dto(&c, stage(&c, &sid)?)))
 }
@@ -378,16 +525,27 @@ async fn get_stage(State(app): State<App>, Caller(caller): Caller, PathParams((i
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/{caseId}/stages/{stageId}/steps", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID"), ("stageId" = String, Path, description = "Stage ID")),
     responses((status = 200, body = Entities<StepDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_steps(State(app): State<App>, Caller(caller): Caller, PathParams((id, sid)): PathParams<(String, String)>) -> ApiResult<Json<Entities<StepDto>>> {
+async fn get_steps(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, sid)): PathParams<(String, String)>,
+) -> ApiResult<Json<Entities<StepDto>>> {
     let c = use_cases::get(&app, &caller, &id).await?;
     let s = stage(&c, &sid)?;
-    Ok(Json(Entities { entities: vec![step_dto(&c, s)], self_uri: format!("{BASE}/{id}/stages/{sid}/steps") }))
+    Ok(Json(Entities {
+        entities: vec![step_dto(&c, s)],
+        self_uri: format!("{BASE}/{id}/stages/{sid}/steps"),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/{caseId}/stages/{stageId}/steps/{stepId}", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID"), ("stageId" = String, Path, description = "Stage ID"), ("stepId" = String, Path, description = "Step ID")),
     responses((status = 200, body = StepDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_step(State(app): State<App>, Caller(caller): Caller, PathParams((id, sid, stid)): PathParams<(String, String, String)>) -> ApiResult<Json<StepDto>> {
+async fn get_step(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, sid, stid)): PathParams<(String, String, String)>,
+) -> ApiResult<Json<StepDto>> {
     let c = use_cases::get(&app, &caller, &id).await?;
     let s = stage(&c, &sid)?;
     if s.step.id != stid {
@@ -431,32 +589,66 @@ pub struct CommentCreate {
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/{caseId}/comments", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, description = "1 to 100"), ("sortOrder" = Option<String>, Query, description = "ascending or descending")),
     responses((status = 200, body = CursorListing<CommentDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_comments(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, q: QueryParams) -> ApiResult<Json<CursorListing<CommentDto>>> {
-    let mut all: Vec<CommentDto> = activity::comments(&app, &caller, &id).await?.iter().map(comment_dto).collect();
-    if q.str("sortOrder").is_some_and(|s| s.eq_ignore_ascii_case("desc") || s.eq_ignore_ascii_case("descending")) {
+async fn get_comments(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    q: QueryParams,
+) -> ApiResult<Json<CursorListing<CommentDto>>> {
+    let mut all: Vec<CommentDto> = activity::comments(&app, &caller, &id)
+        .await?
+        .iter()
+        .map(comment_dto)
+        .collect();
+    if q.str("sortOrder")
+        .is_some_and(|s| s.eq_ignore_ascii_case("desc") || s.eq_ignore_ascii_case("descending"))
+    {
         all.reverse();
     }
-    page_slice(all, q.str("after"), q.int("pageSize", 1, 100, 25)?, &format!("{BASE}/{id}/comments")).map(Json)
+    page_slice(
+        all,
+        q.str("after"),
+        q.int("pageSize", 1, 100, 25)?,
+        &format!("{BASE}/{id}/comments"),
+    )
+    .map(Json)
 }
 
 #[utoipa::path(post, path = "/api/v2/casemanagement/cases/{caseId}/comments", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID")), request_body = CommentCreate,
     responses((status = 200, body = CommentDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_comments(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<CommentCreate>) -> ApiResult<Json<CommentDto>> {
-    Ok(Json(comment_dto(&activity::add_comment(&app, &caller, &id, &body.content).await?)))
+async fn post_comments(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<CommentCreate>,
+) -> ApiResult<Json<CommentDto>> {
+    Ok(Json(comment_dto(
+        &activity::add_comment(&app, &caller, &id, &body.content).await?,
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/{caseId}/comments/{commentId}", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID"), ("commentId" = String, Path, description = "Comment ID")),
     responses((status = 200, body = CommentDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_comment(State(app): State<App>, Caller(caller): Caller, PathParams((id, cid)): PathParams<(String, String)>) -> ApiResult<Json<CommentDto>> {
-    Ok(Json(comment_dto(&activity::comment(&app, &caller, &id, &cid).await?)))
+async fn get_comment(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, cid)): PathParams<(String, String)>,
+) -> ApiResult<Json<CommentDto>> {
+    Ok(Json(comment_dto(
+        &activity::comment(&app, &caller, &id, &cid).await?,
+    )))
 }
 
 #[utoipa::path(delete, path = "/api/v2/casemanagement/cases/{caseId}/comments/{commentId}", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID"), ("commentId" = String, Path, description = "Comment ID")),
     responses((status = 204, description = "deleted"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete_comment(State(app): State<App>, Caller(caller): Caller, PathParams((id, cid)): PathParams<(String, String)>) -> ApiResult<StatusCode> {
+async fn delete_comment(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, cid)): PathParams<(String, String)>,
+) -> ApiResult<StatusCode> {
     activity::delete_comment(&app, &caller, &id, &cid, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -464,7 +656,11 @@ async fn delete_comment(State(app): State<App>, Caller(caller): Caller, PathPara
 #[utoipa::path(delete, path = "/api/v2/casemanagement/cases/{caseId}/comments/me/{commentId}", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID"), ("commentId" = String, Path, description = "Comment ID")),
     responses((status = 204, description = "deleted"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete_my_comment(State(app): State<App>, Caller(caller): Caller, PathParams((id, cid)): PathParams<(String, String)>) -> ApiResult<StatusCode> {
+async fn delete_my_comment(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, cid)): PathParams<(String, String)>,
+) -> ApiResult<StatusCode> {
     activity::delete_comment(&app, &caller, &id, &cid, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -493,10 +689,22 @@ fn association_dto(a: &Association) -> AssociationDto {
         id: a.id.clone(),
         association_type: a.kind.as_str(),
         date_associated: instant(a.date_associated),
-        workitem: a.workitem_id.as_deref().map(|w| Reference::new(w, None, "/api/v2/taskmanagement/workitems")),
-        conversation: a.conversation_id.as_deref().map(|c| Reference::new(c, None, "/api/v2/conversations")),
-        stage: a.stage_id.as_deref().map(|s| Reference::new(s, None, &format!("{BASE}/{}/stages", a.case_id))),
-        step: a.step_id.as_deref().map(|s| Reference::new(s, None, &format!("{BASE}/{}/steps", a.case_id))),
+        workitem: a
+            .workitem_id
+            .as_deref()
+            .map(|w| Reference::new(w, None, "/api/v2/taskmanagement/workitems")),
+        conversation: a
+            .conversation_id
+            .as_deref()
+            .map(|c| Reference::new(c, None, "/api/v2/conversations")),
+        stage: a
+            .stage_id
+            .as_deref()
+            .map(|s| Reference::new(s, None, &format!("{BASE}/{}/stages", a.case_id))),
+        step: a
+            .step_id
+            .as_deref()
+            .map(|s| Reference::new(s, None, &format!("{BASE}/{}/steps", a.case_id))),
         case: Reference::new(&a.case_id, None, BASE),
         self_uri: format!("{BASE}/{}/associations/{}", a.case_id, a.id),
     }
@@ -515,9 +723,24 @@ pub struct AssociationCreate {
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/{caseId}/associations", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID")),
     responses((status = 200, body = CursorListing<AssociationDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_associations(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, q: QueryParams) -> ApiResult<Json<CursorListing<AssociationDto>>> {
-    let all: Vec<AssociationDto> = activity::associations(&app, &caller, &id).await?.iter().map(association_dto).collect();
-    page_slice(all, q.str("after"), q.int("pageSize", 1, 200, 25)?, &format!("{BASE}/{id}/associations")).map(Json)
+async fn get_associations(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    q: QueryParams,
+) -> ApiResult<Json<CursorListing<AssociationDto>>> {
+    let all: Vec<AssociationDto> = activity::associations(&app, &caller, &id)
+        .await?
+        .iter()
+        .map(association_dto)
+        .collect();
+    page_slice(
+        all,
+        q.str("after"),
+        q.int("pageSize", 1, 200, 25)?,
+        &format!("{BASE}/{id}/associations"),
+    )
+    .map(Json)
 }
 
 /// A conversation associated after creation is an Enquiry (a follow-up found by reference);
@@ -525,18 +748,42 @@ async fn get_associations(State(app): State<App>, Caller(caller): Caller, PathPa
 #[utoipa::path(post, path = "/api/v2/casemanagement/cases/{caseId}/associations", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID")), request_body = AssociationCreate,
     responses((status = 200, body = AssociationDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_associations(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<AssociationCreate>) -> ApiResult<Json<AssociationDto>> {
-    let kind = if body.conversation_id.is_some() { AssociationType::Enquiry } else { AssociationType::Activity };
-    let a = activity::associate(&app, &caller, &id, kind, body.workitem_id, body.conversation_id).await?;
+async fn post_associations(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<AssociationCreate>,
+) -> ApiResult<Json<AssociationDto>> {
+    let kind = if body.conversation_id.is_some() {
+        AssociationType::Enquiry
+    } else {
+        AssociationType::Activity
+    };
+    let a = activity::associate(
+        &app,
+        &caller,
+        &id,
+        kind,
+        body.workitem_id,
+        body.conversation_id,
+    )
+    .await?;
     Ok(Json(association_dto(&a)))
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/{caseId}/associations/{associationId}", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID"), ("associationId" = String, Path, description = "Association ID")),
     responses((status = 200, body = AssociationDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_association(State(app): State<App>, Caller(caller): Caller, PathParams((id, aid)): PathParams<(String, String)>) -> ApiResult<Json<AssociationDto>> {
+async fn get_association(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, aid)): PathParams<(String, String)>,
+) -> ApiResult<Json<AssociationDto>> {
     let all = activity::associations(&app, &caller, &id).await?;
-    let a = all.iter().find(|a| a.id == aid).ok_or_else(|| ApiError::not_found("association"))?;
+    let a = all
+        .iter()
+        .find(|a| a.id == aid)
+        .ok_or_else(|| ApiError::not_found("association"))?;
     Ok(Json(association_dto(a)))
 }
 
@@ -573,22 +820,352 @@ fn terminate_dto(case_id: &str, j: &jobs::Job) -> TerminateJobDto {
 #[utoipa::path(post, path = "/api/v2/casemanagement/cases/{caseId}/terminate/jobs", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID")),
     responses((status = 202, body = TerminateJobDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_terminate_job(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<(StatusCode, Json<TerminateJobDto>)> {
+async fn post_terminate_job(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<(StatusCode, Json<TerminateJobDto>)> {
     let case = use_cases::get(&app, &caller, &id).await?;
     if case.status.is_final() {
-        return Err(ApiError::bad_request("caseId", format!("the case is already {}", case.status.as_str())));
+        return Err(ApiError::bad_request(
+            "caseId",
+            format!("the case is already {}", case.status.as_str()),
+        ));
     }
-    let job = jobs::submit(&app, &caller, jobs::Kind::TerminateCase, jobs::Request::TerminateCase(id.clone())).await?;
+    let job = jobs::submit(
+        &app,
+        &caller,
+        jobs::Kind::TerminateCase,
+        jobs::Request::TerminateCase(id.clone()),
+    )
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(terminate_dto(&id, &job))))
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/{caseId}/terminate/jobs/{jobId}", tag = "Case Management",
     params(("caseId" = String, Path, description = "Case ID"), ("jobId" = String, Path, description = "Job ID")),
     responses((status = 200, body = TerminateJobDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_terminate_job(State(app): State<App>, Caller(caller): Caller, PathParams((id, job_id)): PathParams<(String, String)>) -> ApiResult<Json<TerminateJobDto>> {
+async fn get_terminate_job(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, job_id)): PathParams<(String, String)>,
+) -> ApiResult<Json<TerminateJobDto>> {
     let job = jobs::get(&app, &caller, &job_id, jobs::Kind::TerminateCase).await?;
     if job.request != jobs::Request::TerminateCase(id.clone()) {
         return Err(ApiError::not_found("job"));
     }
     Ok(Json(terminate_dto(&id, &job)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CaseQueryFilter {
+    pub name: String,
+    pub operator: String,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CaseQuerySort {
+    pub name: String,
+    #[serde(default)]
+    pub ascending: Option<bool>,
+}
+
+/// `CaseQueryJobCreate`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = CaseQueryJobCreate)]
+#[allow(dead_code)] // attributes/expands are projection hints; whole cases are returned
+pub struct CaseQueryJobCreate {
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    #[serde(default)]
+    pub page_number: Option<i64>,
+    #[serde(default)]
+    pub filters: Vec<CaseQueryFilter>,
+    #[serde(default)]
+    pub sort: Option<CaseQuerySort>,
+    #[serde(default)]
+    pub attributes: Option<Vec<String>>,
+    #[serde(default)]
+    pub expands: Option<Vec<String>>,
+}
+
+fn case_query(body: CaseQueryJobCreate) -> ApiResult<(casefile_store::CaseQuery, i64)> {
+    use casefile_store::{CaseColumn, CaseFilter, CaseSort, FilterOp, FilterValue};
+    if body.filters.len() > 20 {
+        return Err(ApiError::bad_request("filters", "at most 20 filters"));
+    }
+    let mut filters = Vec::new();
+    for (i, f) in body.filters.into_iter().enumerate() {
+        let at = |what: &str| format!("filters[{i}].{what}");
+        let column = match f.name.as_str() {
+            "caseplanId" => CaseColumn::CaseplanId,
+            "ownerId" => CaseColumn::OwnerId,
+            "status" => CaseColumn::Status,
+            "priority" => CaseColumn::Priority,
+            "dateDue" => CaseColumn::DateDue,
+            "externalContactId" => CaseColumn::ExternalContactId,
+            "customerIntentId" => CaseColumn::CustomerIntentId,
+            "dateCreated" => CaseColumn::DateCreated,
+            "divisionId" => CaseColumn::DivisionId,
+            "reference" => CaseColumn::Reference,
+            other => {
+                return Err(ApiError::bad_request(
+                    at("name"),
+                    format!("{other:?} is not a case attribute that can be filtered on"),
+                ));
+            }
+        };
+        let op = match f.operator.as_str() {
+            "EQ" => FilterOp::Eq,
+            "NEQ" => FilterOp::Neq,
+            "GT" => FilterOp::Gt,
+            "LT" => FilterOp::Lt,
+            "GTE" => FilterOp::Gte,
+            "LTE" => FilterOp::Lte,
+            "IN" => FilterOp::In,
+            "CONTAINS" => FilterOp::Contains,
+            "BETWEEN" => FilterOp::Between,
+            "BEGINS_WITH" => FilterOp::BeginsWith,
+            other => {
+                return Err(ApiError::bad_request(
+                    at("operator"),
+                    format!("{other:?} is not an operator"),
+                ));
+            }
+        };
+        let arity_ok = match op {
+            FilterOp::In => (1..=100).contains(&f.values.len()),
+            FilterOp::Between => f.values.len() == 2,
+            _ => f.values.len() == 1,
+        };
+        if !arity_ok {
+            return Err(ApiError::bad_request(
+                at("values"),
+                "has the wrong number of values for the operator",
+            ));
+        }
+        let mut values = Vec::with_capacity(f.values.len());
+        for v in f.values {
+            values.push(match column {
+                CaseColumn::DateDue | CaseColumn::DateCreated => {
+                    FilterValue::Int(parse_instant(&at("values"), &v)?.timestamp_millis())
+                }
+                CaseColumn::Priority => {
+                    FilterValue::Text(Priority::parse(&at("values"), &v)?.as_str().to_owned())
+                }
+                CaseColumn::Status => {
+                    if !matches!(v.as_str(), "Open" | "InProgress" | "Closed" | "Terminated") {
+                        return Err(ApiError::bad_request(
+                            at("values"),
+                            format!("{v:?} is not a case status"),
+                        ));
+                    }
+                    FilterValue::Text(v)
+                }
+                _ => FilterValue::Text(v),
+            });
+        }
+        filters.push(CaseFilter { column, op, values });
+    }
+    let (sort, ascending) = match body.sort {
+        None => (CaseSort::DateDue, false),
+        Some(s) => {
+            let sort = match s.name.as_str() {
+                "dateCreated" => CaseSort::DateCreated,
+                "dateModified" => CaseSort::DateModified,
+                "dateDue" => CaseSort::DateDue,
+                "priority" => CaseSort::Priority,
+                other => {
+                    return Err(ApiError::bad_request(
+                        "sort.name",
+                        format!(
+                            "must be dateCreated, dateModified, dateDue or priority, got {other:?}"
+                        ),
+                    ));
+                }
+            };
+            (sort, s.ascending.unwrap_or(false))
+        }
+    };
+    let size = body.page_size.unwrap_or(25);
+    if !(1..=200).contains(&size) {
+        return Err(ApiError::bad_request(
+            "pageSize",
+            "must be between 1 and 200",
+        ));
+    }
+    let page = body.page_number.unwrap_or(1);
+    if !(1..=10_000).contains(&page) {
+        return Err(ApiError::bad_request(
+            "pageNumber",
+            "must be between 1 and 10000",
+        ));
+    }
+    let query = casefile_store::CaseQuery {
+        visible: casefile_domain::authz::Divisions::Only(Vec::new()),
+        filters,
+        sort,
+        ascending,
+        offset: (page - 1) * size,
+        limit: size,
+    };
+    Ok((query, page))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = CaseQueryJobResponse)]
+pub struct CaseQueryJobDto {
+    pub id: String,
+    pub state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_started: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_finished: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<JobErrorDto>,
+    pub self_uri: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JobErrorDto {
+    pub code: String,
+    pub message: String,
+}
+
+fn query_job_dto(j: &jobs::Job) -> CaseQueryJobDto {
+    CaseQueryJobDto {
+        id: j.id.clone(),
+        state: j.state.as_str(),
+        date_started: j.date_started.map(instant),
+        date_finished: j.date_finished.map(instant),
+        error: j.error.as_ref().map(|(code, message)| JobErrorDto {
+            code: code.clone(),
+            message: message.clone(),
+        }),
+        self_uri: format!("{BASE}/query/jobs/{}", j.id),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v2/casemanagement/cases/query/jobs", tag = "Case Management", request_body = CaseQueryJobCreate,
+    responses((status = 202, body = CaseQueryJobDto), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn post_query_jobs(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<CaseQueryJobCreate>,
+) -> ApiResult<(StatusCode, Json<CaseQueryJobDto>)> {
+    let (query, page_number) = case_query(body)?;
+    let job = jobs::submit(
+        &app,
+        &caller,
+        jobs::Kind::QueryCases,
+        jobs::Request::QueryCases { query, page_number },
+    )
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(query_job_dto(&job))))
+}
+
+#[utoipa::path(get, path = "/api/v2/casemanagement/cases/query/jobs/{jobId}", tag = "Case Management",
+    params(("jobId" = String, Path, description = "Job ID")),
+    responses((status = 200, body = CaseQueryJobDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_query_job(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<CaseQueryJobDto>> {
+    Ok(Json(query_job_dto(
+        &jobs::get(&app, &caller, &id, jobs::Kind::QueryCases).await?,
+    )))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = CaseQueryJobResultsResponse)]
+pub struct CaseResults {
+    pub entities: Vec<CaseDto>,
+    pub page_size: i64,
+    pub page_number: i64,
+    pub total: i64,
+    pub page_count: i64,
+}
+
+#[utoipa::path(get, path = "/api/v2/casemanagement/cases/query/jobs/{jobId}/results", tag = "Case Management",
+    params(("jobId" = String, Path, description = "Job ID")),
+    responses((status = 200, body = CaseResults), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_query_job_results(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<CaseResults>> {
+    let job = jobs::get(&app, &caller, &id, jobs::Kind::QueryCases).await?;
+    if job.state != jobs::State::Succeeded {
+        return Err(ApiError::bad_request(
+            "jobId",
+            format!(
+                "the job is {}; results exist once it has Succeeded",
+                job.state.as_str()
+            ),
+        ));
+    }
+    let jobs::Request::QueryCases { query, page_number } = &job.request else {
+        return Err(ApiError::not_found("job"));
+    };
+    let mut entities = Vec::with_capacity(job.result_ids.len());
+    for cid in &job.result_ids {
+        if let Ok(c) = use_cases::get(&app, &caller, cid).await {
+            entities.push(to_dto(&c));
+        }
+    }
+    Ok(Json(CaseResults {
+        entities,
+        page_size: query.limit,
+        page_number: *page_number,
+        total: job.total_count,
+        page_count: (job.total_count + query.limit - 1) / query.limit.max(1),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = CaseAssociationQuery)]
+pub struct AssociationQuery {
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    #[serde(default)]
+    pub after: Option<String>,
+    #[serde(default)]
+    pub workitem_id: Option<String>,
+    #[serde(default)]
+    pub conversation_id: Option<String>,
+}
+
+/// Finds the cases an interaction is associated with — how a follow-up call is matched.
+#[utoipa::path(post, path = "/api/v2/casemanagement/cases/associations/query", tag = "Case Management", request_body = AssociationQuery,
+    responses((status = 200, body = CursorListing<AssociationDto>), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn post_associations_query(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<AssociationQuery>,
+) -> ApiResult<Json<CursorListing<AssociationDto>>> {
+    let found = activity::find_associations(
+        &app,
+        &caller,
+        body.workitem_id.as_deref(),
+        body.conversation_id.as_deref(),
+    )
+    .await?;
+    let size = cursor_page_size(body.page_size)?;
+    page_slice(
+        found.iter().map(association_dto).collect(),
+        body.after.as_deref(),
+        size,
+        &format!("{BASE}/associations/query"),
+    )
+    .map(Json)
 }

@@ -74,6 +74,7 @@ impl AssociationType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Association {
     pub id: String,
+    pub key: String,
     pub case_id: String,
     pub kind: AssociationType,
     pub workitem_id: Option<String>,
@@ -92,8 +93,10 @@ impl Stored for Association {
     fn id(&self) -> &str {
         &self.id
     }
+    /// The interaction (`conversation:<id>` or `workitem:<id>`): one association per
+    /// interaction and case, and an indexed way to find a follow-up's case.
     fn name(&self) -> &str {
-        &self.id
+        &self.key
     }
     fn division_id(&self) -> Option<&str> {
         None
@@ -112,14 +115,80 @@ impl Stored for Association {
     }
 }
 
-pub async fn add_comment(app: &App, caller: &Principal, case_id: &str, content: &str) -> ApiResult<Comment> {
+pub fn interaction_key(workitem_id: Option<&str>, conversation_id: Option<&str>) -> String {
+    match (workitem_id, conversation_id) {
+        (Some(w), _) => format!("workitem:{w}"),
+        (None, Some(c)) => format!("conversation:{c}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// Every case association of an interaction the caller may see.
+pub async fn find_associations(
+    app: &App,
+    caller: &Principal,
+    workitem_id: Option<&str>,
+    conversation_id: Option<&str>,
+) -> ApiResult<Vec<Association>> {
+    if workitem_id.is_some() == conversation_id.is_some() {
+        return Err(ApiError::bad_request(
+            "workitemId",
+            "give exactly one of workitemId and conversationId",
+        ));
+    }
+    let filter = casefile_store::DocumentFilter {
+        visible: casefile_domain::authz::Divisions::All,
+        parent_id: None,
+        name: Some(interaction_key(workitem_id, conversation_id)),
+    };
+    let docs = app.store.list_documents(Association::KIND, &filter).await?;
+    let mut found = Vec::new();
+    for d in docs {
+        let a: Association = documents::from_value(d.data)?;
+        if cases::get(app, caller, &a.case_id).await.is_ok() {
+            found.push(a);
+        }
+    }
+    // A case's own stage workitem is an Activity of that case.
+    if let Some(w) = workitem_id
+        && let Ok(item) = crate::app::task::workitems::get(app, caller, w).await
+        && let Some(case_id) = item.case_id
+        && let Ok(all) = associations(app, caller, &case_id).await
+    {
+        found.extend(all.into_iter().filter(|a| {
+            a.workitem_id.as_deref() == Some(w) && a.kind == AssociationType::Activity && a.id == w
+        }));
+    }
+    Ok(found)
+}
+
+pub async fn add_comment(
+    app: &App,
+    caller: &Principal,
+    case_id: &str,
+    content: &str,
+) -> ApiResult<Comment> {
     let case = cases::get(app, caller, case_id).await?;
     require_edit(caller, &case)?;
     let content = casefile_domain::invalid::required_text("content", content, 1, COMMENT_MAX)?;
     let now = app.clock.now();
-    let c = Comment { id: new_id(), case_id: case.id, content, author_id: caller.subject_id.clone(), version: 1, date_created: now, date_modified: now };
+    let c = Comment {
+        id: new_id(),
+        case_id: case.id,
+        content,
+        author_id: caller.subject_id.clone(),
+        version: 1,
+        date_created: now,
+        date_modified: now,
+    };
     let mut batch = Batch::default();
-    batch.insert(&c, Actor { id: Some(&caller.subject_id), at: now })?;
+    batch.insert(
+        &c,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: now,
+        },
+    )?;
     batch.commit(app, "comment").await?;
     Ok(c)
 }
@@ -141,7 +210,13 @@ pub async fn comment(app: &App, caller: &Principal, case_id: &str, id: &str) -> 
 }
 
 /// Deletes a comment: one's own (`mine`), or any with edit rights on the case.
-pub async fn delete_comment(app: &App, caller: &Principal, case_id: &str, id: &str, mine: bool) -> ApiResult<()> {
+pub async fn delete_comment(
+    app: &App,
+    caller: &Principal,
+    case_id: &str,
+    id: &str,
+    mine: bool,
+) -> ApiResult<()> {
     let case = cases::get(app, caller, case_id).await?;
     let c = comment(app, caller, case_id, id).await?;
     if mine {
@@ -152,7 +227,13 @@ pub async fn delete_comment(app: &App, caller: &Principal, case_id: &str, id: &s
         require_edit(caller, &case)?;
     }
     let mut batch = Batch::default();
-    batch.delete(&c, Actor { id: Some(&caller.subject_id), at: app.clock.now() })?;
+    batch.delete(
+        &c,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: app.clock.now(),
+        },
+    )?;
     batch.commit(app, "comment").await
 }
 
@@ -161,7 +242,11 @@ fn require_edit(caller: &Principal, case: &Case) -> ApiResult<()> {
         Some(d) => caller.can(Permission::CaseEdit, d),
         None => documents::visible(caller, Permission::CaseEdit, None),
     };
-    if ok { Ok(()) } else { Err(ApiError::forbidden(Permission::CaseEdit)) }
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(Permission::CaseEdit))
+    }
 }
 
 /// The stage a new association joins: the one in progress.
@@ -184,32 +269,65 @@ pub async fn associate(
     let case = cases::get(app, caller, case_id).await?;
     require_edit(caller, &case)?;
     if workitem_id.is_some() == conversation_id.is_some() {
-        return Err(ApiError::bad_request("workitemId", "give exactly one of workitemId and conversationId"));
+        return Err(ApiError::bad_request(
+            "workitemId",
+            "give exactly one of workitemId and conversationId",
+        ));
     }
     if let Some(w) = &workitem_id {
-        crate::app::task::workitems::get(app, caller, w).await.map_err(|_| ApiError::bad_request("workitemId", "workitem not found"))?;
+        crate::app::task::workitems::get(app, caller, w)
+            .await
+            .map_err(|_| ApiError::bad_request("workitemId", "workitem not found"))?;
     }
     let existing = associations(app, caller, case_id).await?;
-    if existing.iter().any(|a| (workitem_id.is_some() && a.workitem_id == workitem_id) || (conversation_id.is_some() && a.conversation_id == conversation_id)) {
-        return Err(ApiError::conflict("this interaction is already associated with the case"));
+    if existing.iter().any(|a| {
+        (workitem_id.is_some() && a.workitem_id == workitem_id)
+            || (conversation_id.is_some() && a.conversation_id == conversation_id)
+    }) {
+        return Err(ApiError::conflict(
+            "this interaction is already associated with the case",
+        ));
     }
     let (stage_id, step_id) = current_stage(&case);
     let now = app.clock.now();
-    let a = Association { id: new_id(), case_id: case.id, kind, workitem_id, conversation_id, stage_id, step_id, version: 1, date_associated: now };
+    let key = interaction_key(workitem_id.as_deref(), conversation_id.as_deref());
+    let a = Association {
+        id: new_id(),
+        key,
+        case_id: case.id,
+        kind,
+        workitem_id,
+        conversation_id,
+        stage_id,
+        step_id,
+        version: 1,
+        date_associated: now,
+    };
     let mut batch = Batch::default();
-    batch.insert(&a, Actor { id: Some(&caller.subject_id), at: now })?;
+    batch.insert(
+        &a,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: now,
+        },
+    )?;
     batch.commit(app, "association").await?;
     Ok(a)
 }
 
 /// Stored associations plus one Activity per stage workitem, oldest first.
-pub async fn associations(app: &App, caller: &Principal, case_id: &str) -> ApiResult<Vec<Association>> {
+pub async fn associations(
+    app: &App,
+    caller: &Principal,
+    case_id: &str,
+) -> ApiResult<Vec<Association>> {
     let case = cases::get(app, caller, case_id).await?;
     let mut all: Vec<Association> = documents::list(app, caller, Some(case_id)).await?;
     for stage in &case.stages {
         if let Some(w) = &stage.step.workitem_id {
             all.push(Association {
                 id: w.clone(),
+                key: interaction_key(Some(w), None),
                 case_id: case.id.clone(),
                 kind: AssociationType::Activity,
                 workitem_id: Some(w.clone()),
@@ -227,6 +345,8 @@ pub async fn associations(app: &App, caller: &Principal, case_id: &str) -> ApiRe
         AssociationType::Activity => 1,
         AssociationType::Enquiry => 2,
     };
-    all.sort_by(|a, b| (a.date_associated, rank(a.kind), &a.id).cmp(&(b.date_associated, rank(b.kind), &b.id)));
+    all.sort_by(|a, b| {
+        (a.date_associated, rank(a.kind), &a.id).cmp(&(b.date_associated, rank(b.kind), &b.id))
+    });
     Ok(all)
 }

@@ -44,7 +44,10 @@ pub struct Input {
 fn visible(caller: &Principal, c: &Case) -> bool {
     match &c.division_id {
         Some(d) => caller.can(Permission::CaseView, d),
-        None => caller.divisions_with(Permission::CaseView) != casefile_domain::authz::Divisions::Only(Vec::new()),
+        None => {
+            caller.divisions_with(Permission::CaseView)
+                != casefile_domain::authz::Divisions::Only(Vec::new())
+        }
     }
 }
 
@@ -70,50 +73,85 @@ pub async fn by_contact(app: &App, caller: &Principal, contact_id: &str) -> ApiR
 }
 
 /// The intake merged into the case data, checked against the intake settings and the schema.
-async fn intake_data(app: &App, caller: &Principal, plan: &casefile_domain::case::caseplan::CaseplanVersion, intake: &[Map<String, Value>]) -> ApiResult<Map<String, Value>> {
+async fn intake_data(
+    app: &App,
+    caller: &Principal,
+    plan: &casefile_domain::case::caseplan::CaseplanVersion,
+    intake: &[Map<String, Value>],
+) -> ApiResult<Map<String, Value>> {
     if intake.len() > INTAKE_MAX {
-        return Err(ApiError::bad_request("intake", format!("at most {INTAKE_MAX} intake objects")));
+        return Err(ApiError::bad_request(
+            "intake",
+            format!("at most {INTAKE_MAX} intake objects"),
+        ));
     }
     let mut data = Map::new();
     for (i, object) in intake.iter().enumerate() {
         for (k, v) in object {
             if plan.intake_property(k).is_none() {
-                return Err(ApiError::bad_request(format!("intake[{i}].data.{k}"), "is not an intake field of the caseplan"));
+                return Err(ApiError::bad_request(
+                    format!("intake[{i}].data.{k}"),
+                    "is not an intake field of the caseplan",
+                ));
             }
             data.insert(k.clone(), v.clone());
         }
     }
     for s in plan.intake_settings.iter().filter(|s| s.required) {
         if data.get(&s.property).is_none_or(Value::is_null) {
-            return Err(ApiError::bad_request(format!("intake.data.{}", s.property), "is required"));
+            return Err(ApiError::bad_request(
+                format!("intake.data.{}", s.property),
+                "is required",
+            ));
         }
     }
     if let Some(schema_id) = &plan.data_schema_id {
         let latest = schemas::latest_version(app, caller, schema_id).await?;
         let def = schemas::definition(app, caller, schema_id, latest).await?;
         data = schema::validate_fields(&def, &data, false).map_err(|e| {
-            ApiError::bad_request(e.field.replacen("customFields", "intake.data", 1), e.message)
+            ApiError::bad_request(
+                e.field.replacen("customFields", "intake.data", 1),
+                e.message,
+            )
         })?;
     }
     Ok(data)
 }
 
 fn check_text(field: &str, value: &str, min: usize, max: usize) -> ApiResult<String> {
-    Ok(casefile_domain::invalid::required_text(field, value, min, max)?)
+    Ok(casefile_domain::invalid::required_text(
+        field, value, min, max,
+    )?)
 }
 
 /// The workitems the engine asked for, built as the system on behalf of the case.
-async fn start_workitems(app: &App, caller: &Principal, case: &mut Case, effects: Vec<Effect>) -> ApiResult<(Vec<Workitem>, Vec<(Workitem, i64)>, Vec<Change>)> {
+async fn start_workitems(
+    app: &App,
+    caller: &Principal,
+    case: &mut Case,
+    effects: Vec<Effect>,
+) -> ApiResult<(Vec<Workitem>, Vec<(Workitem, i64)>, Vec<Change>)> {
     let system = workitems::system_principal();
     let mut inserts = Vec::new();
     let mut updates = Vec::new();
     let mut changes = Vec::new();
     for effect in effects {
         match effect {
-            Effect::StartWorkitem { stage, worktype_id, fields } => {
-                let stage_name = case.stages.get(stage).map(|s| s.name.clone()).unwrap_or_default();
+            Effect::StartWorkitem {
+                stage,
+                worktype_id,
+                fields,
+            } => {
+                let stage_name = case
+                    .stages
+                    .get(stage)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default();
                 let draft = Draft {
-                    name: format!("{} — {}", case.summary, stage_name).chars().take(256).collect(),
+                    name: format!("{} — {}", case.summary, stage_name)
+                        .chars()
+                        .take(256)
+                        .collect(),
                     description: case.description.clone(),
                     priority: Some(case.priority.workitem_priority()),
                     date_due: case.date_due,
@@ -122,10 +160,15 @@ async fn start_workitems(app: &App, caller: &Principal, case: &mut Case, effects
                     custom_fields: fields,
                     ..Draft::default()
                 };
-                let w = workitems::prepare(app, &system, &worktype_id, draft).await.map_err(|e| match e.field.as_deref() {
-                    Some(f) if f.starts_with("customFields") => ApiError::bad_request(f.replacen("customFields", "intake.data", 1), e.message),
-                    _ => e,
-                })?;
+                let w = workitems::prepare(app, &system, &worktype_id, draft)
+                    .await
+                    .map_err(|e| match e.field.as_deref() {
+                        Some(f) if f.starts_with("customFields") => ApiError::bad_request(
+                            f.replacen("customFields", "intake.data", 1),
+                            e.message,
+                        ),
+                        _ => e,
+                    })?;
                 case.attach_workitem(stage, &w.id);
                 changes.push(workitems::created_change(&w, caller)?);
                 inserts.push(w);
@@ -143,7 +186,10 @@ async fn start_workitems(app: &App, caller: &Principal, case: &mut Case, effects
                     &next.id,
                     next.version,
                     "workitem.terminated",
-                    Actor { id: Some(&caller.subject_id), at: case.date_modified },
+                    Actor {
+                        id: Some(&caller.subject_id),
+                        at: case.date_modified,
+                    },
                     Some(serde_json::to_value(&current).map_err(|e| ApiError::internal(e.into()))?),
                     Some(serde_json::to_value(&next).map_err(|e| ApiError::internal(e.into()))?),
                 ));
@@ -158,19 +204,30 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
     let (header, plan) = caseplans::published(app, caller, &input.caseplan_id).await?;
     let division_ok = match &plan.division_id {
         Some(d) => caller.can(Permission::CaseAdd, d),
-        None => caller.divisions_with(Permission::CaseAdd) != casefile_domain::authz::Divisions::Only(Vec::new()),
+        None => {
+            caller.divisions_with(Permission::CaseAdd)
+                != casefile_domain::authz::Divisions::Only(Vec::new())
+        }
     };
     if !division_ok {
         return Err(ApiError::forbidden(Permission::CaseAdd));
     }
     let summary = check_text("summary", &input.summary, SUMMARY_MIN, SUMMARY_MAX)?;
-    let description = casefile_domain::invalid::optional_text("description", input.description.as_deref(), 512)?;
-    let external_id = casefile_domain::invalid::optional_text("externalId", input.external_id.as_deref(), EXTERNAL_ID_MAX)?;
+    let description =
+        casefile_domain::invalid::optional_text("description", input.description.as_deref(), 512)?;
+    let external_id = casefile_domain::invalid::optional_text(
+        "externalId",
+        input.external_id.as_deref(),
+        EXTERNAL_ID_MAX,
+    )?;
     let now = app.clock.now();
     if let Some(ttl) = input.ttl_seconds
         && (ttl < now.timestamp() || ttl > now.timestamp() + 365 * 86_400)
     {
-        return Err(ApiError::bad_request("ttlSeconds", "must be an epoch second between now and 365 days from now"));
+        return Err(ApiError::bad_request(
+            "ttlSeconds",
+            "must be an epoch second between now and 365 days from now",
+        ));
     }
     if let Some(owner) = &input.owner_id
         && app.store.get_user(owner).await.is_err()
@@ -190,7 +247,11 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
         external_contact_id: input.external_contact_id,
         ttl_seconds: input.ttl_seconds,
         data,
-        stage_ids: plan.stageplans.iter().map(|_| (new_id(), new_id())).collect(),
+        stage_ids: plan
+            .stageplans
+            .iter()
+            .map(|_| (new_id(), new_id()))
+            .collect(),
     };
     let (mut case, effects) = Case::start(&plan, new, Some(caller.subject_id.clone()), now)?;
     let (inserts, _, mut changes) = start_workitems(app, caller, &mut case, effects).await?;
@@ -206,9 +267,17 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
     };
     let mut documents = Vec::new();
     if input.conversation_id.is_some() || input.workitem_id.is_some() {
-        let (stage_id, step_id) = case.stages.first().map(|s| (Some(s.id.clone()), Some(s.step.id.clone()))).unwrap_or_default();
+        let (stage_id, step_id) = case
+            .stages
+            .first()
+            .map(|s| (Some(s.id.clone()), Some(s.step.id.clone())))
+            .unwrap_or_default();
         let initiation = super::activity::Association {
             id: new_id(),
+            key: super::activity::interaction_key(
+                input.workitem_id.as_deref(),
+                input.conversation_id.as_deref(),
+            ),
             case_id: case.id.clone(),
             kind: super::activity::AssociationType::Initiation,
             workitem_id: input.workitem_id.clone(),
@@ -218,11 +287,28 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
             version: 1,
             date_associated: now,
         };
-        documents.push(casefile_store::DocumentWrite::Insert(crate::app::task::documents::to_document(&initiation)?));
-        changes.push(change("association", &initiation.id, 1, "association.created", Actor { id: Some(&caller.subject_id), at: now }, None, serde_json::to_value(&initiation).ok()));
+        documents.push(casefile_store::DocumentWrite::Insert(
+            crate::app::task::documents::to_document(&initiation)?,
+        ));
+        changes.push(change(
+            "association",
+            &initiation.id,
+            1,
+            "association.created",
+            Actor {
+                id: Some(&caller.subject_id),
+                at: now,
+            },
+            None,
+            serde_json::to_value(&initiation).ok(),
+        ));
     }
     let unit = UnitOfWork {
-        case_insert: Some(CaseInsert { case: case.clone(), prefix: header.reference_prefix.clone(), event }),
+        case_insert: Some(CaseInsert {
+            case: case.clone(),
+            prefix: header.reference_prefix.clone(),
+            event,
+        }),
         workitem_inserts: inserts,
         documents,
         changes: std::mem::take(&mut changes),
@@ -233,14 +319,23 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
 }
 
 /// Applies a change the caller made to the case's own fields (owner, priority, …).
-pub async fn edit<F>(app: &App, caller: &Principal, id: &str, kind: &'static str, change_fn: F) -> ApiResult<Case>
+pub async fn edit<F>(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    kind: &'static str,
+    change_fn: F,
+) -> ApiResult<Case>
 where
     F: FnOnce(&mut Case) -> ApiResult<()>,
 {
     let current = get(app, caller, id).await?;
     let allowed = match &current.division_id {
         Some(d) => caller.can(Permission::CaseEdit, d),
-        None => caller.divisions_with(Permission::CaseEdit) != casefile_domain::authz::Divisions::Only(Vec::new()),
+        None => {
+            caller.divisions_with(Permission::CaseEdit)
+                != casefile_domain::authz::Divisions::Only(Vec::new())
+        }
     };
     if !allowed {
         return Err(ApiError::forbidden(Permission::CaseEdit));
@@ -253,7 +348,18 @@ where
     next.modified_by = Some(caller.subject_id.clone());
     let unit = UnitOfWork {
         case_updates: vec![(next.clone(), current.version)],
-        changes: vec![change(ENTITY, id, next.version, kind, Actor { id: Some(&caller.subject_id), at: now }, Some(snapshot(&current)?), Some(snapshot(&next)?))],
+        changes: vec![change(
+            ENTITY,
+            id,
+            next.version,
+            kind,
+            Actor {
+                id: Some(&caller.subject_id),
+                at: now,
+            },
+            Some(snapshot(&current)?),
+            Some(snapshot(&next)?),
+        )],
         ..UnitOfWork::default()
     };
     app.store.commit_unit(&unit).await?;
@@ -270,8 +376,24 @@ pub async fn terminate(app: &App, caller: &Principal, id: &str) -> ApiResult<Cas
     let (_, updates, mut changes) = start_workitems(app, caller, &mut next, effects).await?;
     next.version += 1;
     next.modified_by = Some(caller.subject_id.clone());
-    changes.push(change(ENTITY, id, next.version, "case.terminated", Actor { id: Some(&caller.subject_id), at: now }, Some(snapshot(&current)?), Some(snapshot(&next)?)));
-    let unit = UnitOfWork { case_updates: vec![(next.clone(), current.version)], workitem_updates: updates, changes, ..UnitOfWork::default() };
+    changes.push(change(
+        ENTITY,
+        id,
+        next.version,
+        "case.terminated",
+        Actor {
+            id: Some(&caller.subject_id),
+            at: now,
+        },
+        Some(snapshot(&current)?),
+        Some(snapshot(&next)?),
+    ));
+    let unit = UnitOfWork {
+        case_updates: vec![(next.clone(), current.version)],
+        workitem_updates: updates,
+        changes,
+        ..UnitOfWork::default()
+    };
     app.store.commit_unit(&unit).await?;
     Ok(next)
 }
@@ -286,7 +408,9 @@ pub async fn on_workitem_change(
     after: &Workitem,
     workitem_change: Change,
 ) -> ApiResult<Option<UnitOfWork>> {
-    let Some(case_id) = &after.case_id else { return Ok(None) };
+    let Some(case_id) = &after.case_id else {
+        return Ok(None);
+    };
     if before.status_category == after.status_category {
         return Ok(None);
     }
@@ -297,16 +421,32 @@ pub async fn on_workitem_change(
     };
     let now = after.date_modified;
     let mut next = current.clone();
-    let effects = next.on_workitem_status(&after.id, after.status_category, &after.custom_fields, now);
+    let effects =
+        next.on_workitem_status(&after.id, after.status_category, &after.custom_fields, now);
     if next == current {
         return Ok(None);
     }
     let (inserts, _, mut changes) = start_workitems(app, caller, &mut next, effects).await?;
     next.version += 1;
     next.date_modified = now;
-    let kind = if next.status.is_final() { "case.closed" } else { "case.stage_advanced" };
+    let kind = if next.status.is_final() {
+        "case.closed"
+    } else {
+        "case.stage_advanced"
+    };
     changes.insert(0, workitem_change);
-    changes.push(change(ENTITY, case_id, next.version, kind, Actor { id: Some(&caller.subject_id), at: now }, Some(snapshot(&current)?), Some(snapshot(&next)?)));
+    changes.push(change(
+        ENTITY,
+        case_id,
+        next.version,
+        kind,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: now,
+        },
+        Some(snapshot(&current)?),
+        Some(snapshot(&next)?),
+    ));
     Ok(Some(UnitOfWork {
         case_updates: vec![(next, current.version)],
         workitem_inserts: inserts,

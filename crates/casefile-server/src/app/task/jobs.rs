@@ -27,6 +27,7 @@ pub enum Kind {
     AddWorkitems,
     TerminateWorkitems,
     TerminateCase,
+    QueryCases,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +181,10 @@ pub enum Request {
     Add(Vec<AddEntry>),
     Terminate(Vec<String>),
     TerminateCase(String),
+    QueryCases {
+        query: casefile_store::CaseQuery,
+        page_number: i64,
+    },
 }
 
 /// A workitem query as the API parsed it; divisions are set from the owner when it runs.
@@ -259,6 +264,7 @@ pub async fn submit_without_starting(
         Request::Add(entries) => entries.len() as i64,
         Request::Terminate(ids) => ids.len() as i64,
         Request::TerminateCase(_) => 1,
+        Request::QueryCases { .. } => 0,
     };
     let now = app.clock.now();
     let job = Job {
@@ -406,17 +412,39 @@ pub async fn run(app: &App, id: &str) -> ApiResult<bool> {
             }
             done.state = State::Succeeded;
         }
-        Request::TerminateCase(case_id) => match crate::app::cases::cases::terminate(app, &caller, case_id).await {
-            Ok(_) => {
-                done.successful_count = 1;
-                done.state = State::Succeeded;
+        Request::QueryCases { query, .. } => {
+            let mut q = query.clone();
+            q.visible = caller.divisions_with(Permission::CaseView);
+            match (
+                app.store.count_cases(&q).await,
+                app.store.query_cases(&q).await,
+            ) {
+                (Ok(total), Ok(cases)) => {
+                    done.total_count = total;
+                    done.result_ids = cases.into_iter().map(|c| c.id).collect();
+                    done.successful_count = done.result_ids.len() as i64;
+                    done.state = State::Succeeded;
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    let e = ApiError::from(e);
+                    done.error = Some((e.code.to_owned(), e.message.clone()));
+                    done.state = State::Failed;
+                }
             }
-            Err(e) => {
-                done.failed_count = 1;
-                done.error = Some((e.code.to_owned(), e.message.clone()));
-                done.state = State::Failed;
+        }
+        Request::TerminateCase(case_id) => {
+            match crate::app::cases::cases::terminate(app, &caller, case_id).await {
+                Ok(_) => {
+                    done.successful_count = 1;
+                    done.state = State::Succeeded;
+                }
+                Err(e) => {
+                    done.failed_count = 1;
+                    done.error = Some((e.code.to_owned(), e.message.clone()));
+                    done.state = State::Failed;
+                }
             }
-        },
+        }
     }
     // A termination requested while running wins: keep its state, add the results.
     let latest: Job = documents::load(app, &system, id).await?;
