@@ -5,6 +5,7 @@
 
 mod auth;
 mod cases;
+mod crash;
 mod demo;
 mod divisions;
 mod errors;

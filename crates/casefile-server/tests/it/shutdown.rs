@@ -9,7 +9,7 @@ use casefile_store::{PoolSizes, Store};
 
 use crate::harness::{ADMIN_ID, ADMIN_SECRET};
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -17,7 +17,20 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start(url: &str, port: u16) -> Child {
+/// The server's log, kept in the system temp dir so a failing run can be read.
+fn log_file(port: u16) -> Stdio {
+    let path = std::env::temp_dir().join(format!("casefile-it-{port}.log"));
+    match std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        Ok(f) => Stdio::from(f),
+        Err(_) => Stdio::null(),
+    }
+}
+
+pub fn start(url: &str, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_casefile"))
         .args([
             "serve",
@@ -30,12 +43,12 @@ fn start(url: &str, port: u16) -> Child {
         .env("CASEFILE_ADMIN_CLIENT_SECRET", ADMIN_SECRET)
         .env("CASEFILE_RATE_LIMIT_PER_MINUTE", "0")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log_file(port))
         .spawn()
         .unwrap()
 }
 
-async fn wait_healthy(client: &reqwest::Client, base: &str) {
+pub async fn wait_healthy(client: &reqwest::Client, base: &str) {
     for _ in 0..300 {
         if let Ok(r) = client.get(format!("{base}/healthz")).send().await
             && r.status().is_success()
