@@ -56,13 +56,21 @@ pub struct IntakeSettingDto {
 }
 
 fn intake_dto(s: &IntakeSetting) -> IntakeSettingDto {
-    IntakeSettingDto { property: s.property.clone(), required: Some(s.required), display_order: Some(s.display_order) }
+    IntakeSettingDto {
+        property: s.property.clone(),
+        required: Some(s.required),
+        display_order: Some(s.display_order),
+    }
 }
 
 fn intake_settings(list: Vec<IntakeSettingDto>) -> Vec<IntakeSetting> {
     list.into_iter()
         .enumerate()
-        .map(|(i, s)| IntakeSetting { property: s.property, required: s.required.unwrap_or(false), display_order: s.display_order.unwrap_or(i as i64) })
+        .map(|(i, s)| IntakeSetting {
+            property: s.property,
+            required: s.required.unwrap_or(false),
+            display_order: s.display_order.unwrap_or(i as i64),
+        })
         .collect()
 }
 
@@ -76,7 +84,10 @@ pub struct DataSchemaRef {
 }
 
 fn schema_ref(id: &str) -> DataSchemaRef {
-    DataSchemaRef { id: id.to_owned(), self_uri: Some(format!("/api/v2/taskmanagement/workitems/schemas/{id}")) }
+    DataSchemaRef {
+        id: id.to_owned(),
+        self_uri: Some(format!("/api/v2/taskmanagement/workitems/schemas/{id}")),
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -117,7 +128,11 @@ pub struct CaseplanDto {
 fn to_dto(h: &Caseplan, v: &CaseplanVersion) -> CaseplanDto {
     let division = match &v.division_id {
         Some(d) => Reference::new(d, None, DIVISIONS),
-        None => Reference { id: "*".into(), name: Some("All divisions".into()), self_uri: DIVISIONS.into() },
+        None => Reference {
+            id: "*".into(),
+            name: Some("All divisions".into()),
+            self_uri: DIVISIONS.into(),
+        },
     };
     CaseplanDto {
         id: h.id.clone(),
@@ -127,17 +142,31 @@ fn to_dto(h: &Caseplan, v: &CaseplanVersion) -> CaseplanDto {
         reference_prefix: v.reference_prefix.clone(),
         default_due_duration_in_seconds: v.default_due_duration_seconds,
         default_ttl_seconds: v.default_ttl_seconds,
-        default_case_owner: v.default_owner_id.as_deref().map(|u| Reference::new(u, None, USERS)),
+        default_case_owner: v
+            .default_owner_id
+            .as_deref()
+            .map(|u| Reference::new(u, None, USERS)),
         latest: h.latest,
         published: h.published,
         version: v.version,
         date_created: instant(v.date_created),
         date_modified: instant(v.date_modified),
         date_published: v.date_published.map(instant),
-        modified_by: v.modified_by.as_deref().map(|u| Reference::new(u, None, USERS)),
-        customer_intent: v.customer_intent_id.as_deref().map(|i| Reference::new(i, None, "/api/v2/intents/customerintents")),
+        modified_by: v
+            .modified_by
+            .as_deref()
+            .map(|u| Reference::new(u, None, USERS)),
+        customer_intent: v
+            .customer_intent_id
+            .as_deref()
+            .map(|i| Reference::new(i, None, "/api/v2/intents/customerintents")),
         version_state: v.state.as_str(),
-        data_schemas: v.data_schema_id.as_deref().map(schema_ref).into_iter().collect(),
+        data_schemas: v
+            .data_schema_id
+            .as_deref()
+            .map(schema_ref)
+            .into_iter()
+            .collect(),
         intake_settings: v.intake_settings.iter().map(intake_dto).collect(),
         self_uri: format!("{BASE}/{}", h.id),
     }
@@ -178,7 +207,12 @@ fn to_input(body: CaseplanInput) -> ApiResult<use_cases::Input> {
         None => None,
         Some(list) if list.is_empty() => Some(None),
         Some(list) if list.len() == 1 => Some(list.into_iter().next().map(|s| s.id)),
-        Some(_) => return Err(ApiError::bad_request("dataSchemas", "casefile caseplans take one data schema")),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "dataSchemas",
+                "casefile caseplans take one data schema",
+            ));
+        }
     };
     Ok(use_cases::Input {
         name: body.name,
@@ -196,7 +230,11 @@ fn to_input(body: CaseplanInput) -> ApiResult<use_cases::Input> {
 
 #[utoipa::path(post, path = "/api/v2/casemanagement/caseplans", tag = "Case Management", request_body = CaseplanInput,
     responses((status = 200, body = CaseplanDto), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_caseplans(State(app): State<App>, Caller(caller): Caller, JsonBody(body): JsonBody<CaseplanInput>) -> ApiResult<Json<CaseplanDto>> {
+async fn post_caseplans(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<CaseplanInput>,
+) -> ApiResult<Json<CaseplanDto>> {
     let (h, v) = use_cases::create(&app, &caller, to_input(body)?).await?;
     Ok(Json(to_dto(&h, &v)))
 }
@@ -213,32 +251,55 @@ async fn all(app: &App, caller: &Principal) -> ApiResult<Vec<CaseplanDto>> {
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/caseplans", tag = "Case Management",
     responses((status = 200, body = CursorListing<CaseplanDto>)), security(("bearer" = [])))]
-async fn get_caseplans(State(app): State<App>, Caller(caller): Caller) -> ApiResult<Json<CursorListing<CaseplanDto>>> {
+async fn get_caseplans(
+    State(app): State<App>,
+    Caller(caller): Caller,
+) -> ApiResult<Json<CursorListing<CaseplanDto>>> {
     let entities = all(&app, &caller).await?;
-    Ok(Json(CursorListing { count: Some(entities.len() as i64), entities, after: None, next_uri: None, self_uri: BASE.to_owned() }))
+    Ok(Json(CursorListing {
+        count: Some(entities.len() as i64),
+        entities,
+        after: None,
+        next_uri: None,
+        self_uri: BASE.to_owned(),
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/query", tag = "Case Management", request_body = ConfigQuery,
     responses((status = 200, body = CursorListing<CaseplanDto>), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_caseplans_query(State(app): State<App>, Caller(caller): Caller, JsonBody(body): JsonBody<ConfigQuery>) -> ApiResult<Json<CursorListing<CaseplanDto>>> {
+async fn post_caseplans_query(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<ConfigQuery>,
+) -> ApiResult<Json<CursorListing<CaseplanDto>>> {
     let entities = all(&app, &caller).await?;
-    let listing = run_config_query(&body, entities, BASE, &["name", "dateModified"], |c, field| match field {
-        "id" => Some(c.id.clone().into()),
-        "name" => Some(c.name.clone().into()),
-        "referencePrefix" => Some(c.reference_prefix.clone().into()),
-        "divisionId" => Some(c.division.id.clone().into()),
-        "versionState" => Some(c.version_state.into()),
-        "dateModified" => Some(c.date_modified.clone().into()),
-        "customerIntentId" => c.customer_intent.as_ref().map(|r| r.id.clone().into()),
-        _ => None,
-    })?;
+    let listing = run_config_query(
+        &body,
+        entities,
+        BASE,
+        &["name", "dateModified"],
+        |c, field| match field {
+            "id" => Some(c.id.clone().into()),
+            "name" => Some(c.name.clone().into()),
+            "referencePrefix" => Some(c.reference_prefix.clone().into()),
+            "divisionId" => Some(c.division.id.clone().into()),
+            "versionState" => Some(c.version_state.into()),
+            "dateModified" => Some(c.date_modified.clone().into()),
+            "customerIntentId" => c.customer_intent.as_ref().map(|r| r.id.clone().into()),
+            _ => None,
+        },
+    )?;
     Ok(Json(listing))
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID")),
     responses((status = 200, body = CaseplanDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_caseplan(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<Json<CaseplanDto>> {
+async fn get_caseplan(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<CaseplanDto>> {
     let (h, v) = use_cases::latest(&app, &caller, &id).await?;
     Ok(Json(to_dto(&h, &v)))
 }
@@ -246,7 +307,12 @@ async fn get_caseplan(State(app): State<App>, Caller(caller): Caller, PathParams
 #[utoipa::path(patch, path = "/api/v2/casemanagement/caseplans/{caseplanId}", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID")), request_body = CaseplanInput,
     responses((status = 200, body = CaseplanDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn patch_caseplan(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<CaseplanInput>) -> ApiResult<Json<CaseplanDto>> {
+async fn patch_caseplan(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<CaseplanInput>,
+) -> ApiResult<Json<CaseplanDto>> {
     let (h, v) = use_cases::update(&app, &caller, &id, to_input(body)?).await?;
     Ok(Json(to_dto(&h, &v)))
 }
@@ -254,7 +320,11 @@ async fn patch_caseplan(State(app): State<App>, Caller(caller): Caller, PathPara
 #[utoipa::path(delete, path = "/api/v2/casemanagement/caseplans/{caseplanId}", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID")),
     responses((status = 204, description = "deleted"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete_caseplan(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<StatusCode> {
+async fn delete_caseplan(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<StatusCode> {
     use_cases::delete(&app, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -262,7 +332,11 @@ async fn delete_caseplan(State(app): State<App>, Caller(caller): Caller, PathPar
 #[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/{caseplanId}/publish", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID")),
     responses((status = 200, body = CaseplanDto), (status = 400, body = ErrorBody, description = "the draft is incomplete; the message says what is missing"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_caseplan_publish(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<Json<CaseplanDto>> {
+async fn post_caseplan_publish(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<CaseplanDto>> {
     let (h, v) = use_cases::publish(&app, &caller, &id).await?;
     Ok(Json(to_dto(&h, &v)))
 }
@@ -270,16 +344,28 @@ async fn post_caseplan_publish(State(app): State<App>, Caller(caller): Caller, P
 #[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID")),
     responses((status = 200, body = CaseplanDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_caseplan_versions(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>) -> ApiResult<Json<CaseplanDto>> {
+async fn post_caseplan_versions(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Json<CaseplanDto>> {
     let (h, v) = use_cases::new_version(&app, &caller, &id).await?;
     Ok(Json(to_dto(&h, &v)))
 }
 
 fn parse_version(v: &str) -> ApiResult<i64> {
-    v.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| ApiError::bad_request("versionId", "must be a positive integer"))
+    v.parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| ApiError::bad_request("versionId", "must be a positive integer"))
 }
 
-async fn load_version(app: &App, caller: &Principal, id: &str, v: &str) -> ApiResult<(Caseplan, CaseplanVersion)> {
+async fn load_version(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    v: &str,
+) -> ApiResult<(Caseplan, CaseplanVersion)> {
     let h = use_cases::header(app, caller, id).await?;
     let v = use_cases::version(app, caller, id, parse_version(v)?).await?;
     Ok((h, v))
@@ -288,7 +374,11 @@ async fn load_version(app: &App, caller: &Principal, id: &str, v: &str) -> ApiRe
 #[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version")),
     responses((status = 200, body = CaseplanDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_caseplan_version(State(app): State<App>, Caller(caller): Caller, PathParams((id, v)): PathParams<(String, String)>) -> ApiResult<Json<CaseplanDto>> {
+async fn get_caseplan_version(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, v)): PathParams<(String, String)>,
+) -> ApiResult<Json<CaseplanDto>> {
     let (h, v) = load_version(&app, &caller, &id, &v).await?;
     Ok(Json(to_dto(&h, &v)))
 }
@@ -303,9 +393,21 @@ pub struct Entities<T> {
 #[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/dataschemas", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version")),
     responses((status = 200, body = Entities<DataSchemaRef>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_caseplan_version_dataschemas(State(app): State<App>, Caller(caller): Caller, PathParams((id, v)): PathParams<(String, String)>) -> ApiResult<Json<Entities<DataSchemaRef>>> {
+async fn get_caseplan_version_dataschemas(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, v)): PathParams<(String, String)>,
+) -> ApiResult<Json<Entities<DataSchemaRef>>> {
     let (_, plan) = load_version(&app, &caller, &id, &v).await?;
-    Ok(Json(Entities { entities: plan.data_schema_id.as_deref().map(schema_ref).into_iter().collect(), self_uri: format!("{BASE}/{id}/versions/{v}/dataschemas") }))
+    Ok(Json(Entities {
+        entities: plan
+            .data_schema_id
+            .as_deref()
+            .map(schema_ref)
+            .into_iter()
+            .collect(),
+        self_uri: format!("{BASE}/{id}/versions/{v}/dataschemas"),
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -319,9 +421,16 @@ pub struct IntakeListing {
 #[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/intakesettings", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version")),
     responses((status = 200, body = IntakeListing), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_caseplan_version_intakesettings(State(app): State<App>, Caller(caller): Caller, PathParams((id, v)): PathParams<(String, String)>) -> ApiResult<Json<IntakeListing>> {
+async fn get_caseplan_version_intakesettings(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, v)): PathParams<(String, String)>,
+) -> ApiResult<Json<IntakeListing>> {
     let (_, plan) = load_version(&app, &caller, &id, &v).await?;
-    Ok(Json(IntakeListing { intake_settings: plan.intake_settings.iter().map(intake_dto).collect(), self_uri: format!("{BASE}/{id}/versions/{v}/intakesettings") }))
+    Ok(Json(IntakeListing {
+        intake_settings: plan.intake_settings.iter().map(intake_dto).collect(),
+        self_uri: format!("{BASE}/{id}/versions/{v}/intakesettings"),
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -370,7 +479,10 @@ fn stageplan_dto(plan: &CaseplanVersion, s: &Stageplan) -> StageplanDto {
         caseplan: Reference::new(&plan.caseplan_id, Some(plan.name.clone()), BASE),
         date_created: instant(s.date_created),
         date_modified: instant(s.date_modified),
-        self_uri: format!("{BASE}/{}/versions/{}/stageplans/{}", plan.caseplan_id, plan.version, s.id),
+        self_uri: format!(
+            "{BASE}/{}/versions/{}/stageplans/{}",
+            plan.caseplan_id, plan.version, s.id
+        ),
     }
 }
 
@@ -381,34 +493,67 @@ fn stepplan_dto(plan: &CaseplanVersion, s: &Stageplan) -> StepplanDto {
         name: st.name.clone(),
         description: st.description.clone(),
         caseplan: Reference::new(&plan.caseplan_id, Some(plan.name.clone()), BASE),
-        stageplan: Reference::new(&s.id, Some(s.name.clone()), &format!("{BASE}/{}/versions/{}/stageplans", plan.caseplan_id, plan.version)),
+        stageplan: Reference::new(
+            &s.id,
+            Some(s.name.clone()),
+            &format!(
+                "{BASE}/{}/versions/{}/stageplans",
+                plan.caseplan_id, plan.version
+            ),
+        ),
         date_created: instant(st.date_created),
         date_modified: instant(st.date_modified),
         activity_type: match st.activity_type {
             ActivityType::Workitem => "Workitem",
             ActivityType::None => "None",
         },
-        workitem_settings: WorkitemSettingsDto { worktype: st.worktype_id.as_deref().map(|w| Reference::new(w, None, "/api/v2/taskmanagement/worktypes")) },
-        self_uri: format!("{BASE}/{}/versions/{}/stageplans/{}/stepplans/{}", plan.caseplan_id, plan.version, s.id, st.id),
+        workitem_settings: WorkitemSettingsDto {
+            worktype: st
+                .worktype_id
+                .as_deref()
+                .map(|w| Reference::new(w, None, "/api/v2/taskmanagement/worktypes")),
+        },
+        self_uri: format!(
+            "{BASE}/{}/versions/{}/stageplans/{}/stepplans/{}",
+            plan.caseplan_id, plan.version, s.id, st.id
+        ),
     }
 }
 
 fn find<'a>(plan: &'a CaseplanVersion, stageplan_id: &str) -> ApiResult<&'a Stageplan> {
-    plan.stageplans.iter().find(|s| s.id == stageplan_id).ok_or_else(|| ApiError::not_found("stageplan"))
+    plan.stageplans
+        .iter()
+        .find(|s| s.id == stageplan_id)
+        .ok_or_else(|| ApiError::not_found("stageplan"))
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version")),
     responses((status = 200, body = Entities<StageplanDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_caseplan_version_stageplans(State(app): State<App>, Caller(caller): Caller, PathParams((id, v)): PathParams<(String, String)>) -> ApiResult<Json<Entities<StageplanDto>>> {
+async fn get_caseplan_version_stageplans(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, v)): PathParams<(String, String)>,
+) -> ApiResult<Json<Entities<StageplanDto>>> {
     let (_, plan) = load_version(&app, &caller, &id, &v).await?;
-    Ok(Json(Entities { entities: plan.stageplans.iter().map(|s| stageplan_dto(&plan, s)).collect(), self_uri: format!("{BASE}/{id}/versions/{v}/stageplans") }))
+    Ok(Json(Entities {
+        entities: plan
+            .stageplans
+            .iter()
+            .map(|s| stageplan_dto(&plan, s))
+            .collect(),
+        self_uri: format!("{BASE}/{id}/versions/{v}/stageplans"),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans/{stageplanId}", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version"), ("stageplanId" = String, Path, description = "Stageplan ID")),
     responses((status = 200, body = StageplanDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_caseplan_version_stageplan(State(app): State<App>, Caller(caller): Caller, PathParams((id, v, sp)): PathParams<(String, String, String)>) -> ApiResult<Json<StageplanDto>> {
+async fn get_caseplan_version_stageplan(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, v, sp)): PathParams<(String, String, String)>,
+) -> ApiResult<Json<StageplanDto>> {
     let (_, plan) = load_version(&app, &caller, &id, &v).await?;
     Ok(Json(stageplan_dto(&plan, find(&plan, &sp)?)))
 }
@@ -416,16 +561,27 @@ async fn get_caseplan_version_stageplan(State(app): State<App>, Caller(caller): 
 #[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans/{stageplanId}/stepplans", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version"), ("stageplanId" = String, Path, description = "Stageplan ID")),
     responses((status = 200, body = Entities<StepplanDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_caseplan_version_stepplans(State(app): State<App>, Caller(caller): Caller, PathParams((id, v, sp)): PathParams<(String, String, String)>) -> ApiResult<Json<Entities<StepplanDto>>> {
+async fn get_caseplan_version_stepplans(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, v, sp)): PathParams<(String, String, String)>,
+) -> ApiResult<Json<Entities<StepplanDto>>> {
     let (_, plan) = load_version(&app, &caller, &id, &v).await?;
     let s = find(&plan, &sp)?;
-    Ok(Json(Entities { entities: vec![stepplan_dto(&plan, s)], self_uri: format!("{BASE}/{id}/versions/{v}/stageplans/{sp}/stepplans") }))
+    Ok(Json(Entities {
+        entities: vec![stepplan_dto(&plan, s)],
+        self_uri: format!("{BASE}/{id}/versions/{v}/stageplans/{sp}/stepplans"),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans/{stageplanId}/stepplans/{stepplanId}", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("versionId" = String, Path, description = "Version"), ("stageplanId" = String, Path, description = "Stageplan ID"), ("stepplanId" = String, Path, description = "Stepplan ID")),
     responses((status = 200, body = StepplanDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_caseplan_version_stepplan(State(app): State<App>, Caller(caller): Caller, PathParams((id, v, sp, st)): PathParams<(String, String, String, String)>) -> ApiResult<Json<StepplanDto>> {
+async fn get_caseplan_version_stepplan(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, v, sp, st)): PathParams<(String, String, String, String)>,
+) -> ApiResult<Json<StepplanDto>> {
     let (_, plan) = load_version(&app, &caller, &id, &v).await?;
     let s = find(&plan, &sp)?;
     if s.stepplan.id != st {
@@ -450,21 +606,39 @@ pub struct StageplanInput {
 #[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID")), request_body = StageplanInput,
     responses((status = 200, body = StageplanDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_caseplan_stageplans(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<StageplanInput>) -> ApiResult<Json<StageplanDto>> {
-    let name = body.name.ok_or_else(|| ApiError::bad_request("name", "is required"))?;
+async fn post_caseplan_stageplans(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<StageplanInput>,
+) -> ApiResult<Json<StageplanDto>> {
+    let name = body
+        .name
+        .ok_or_else(|| ApiError::bad_request("name", "is required"))?;
     let stageplan = use_cases::new_stageplan(&name, body.description.flatten(), app.clock.now())?;
     let new_id = stageplan.id.clone();
     let after = body.after;
-    let (_, plan) = use_cases::edit_draft(&app, &caller, &id, |plan| Ok(plan.add_stageplan(stageplan, after.as_deref())?)).await?;
+    let (_, plan) = use_cases::edit_draft(&app, &caller, &id, |plan| {
+        Ok(plan.add_stageplan(stageplan, after.as_deref())?)
+    })
+    .await?;
     Ok(Json(stageplan_dto(&plan, find(&plan, &new_id)?)))
 }
 
 #[utoipa::path(patch, path = "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans/{stageplanId}", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("stageplanId" = String, Path, description = "Stageplan ID")), request_body = StageplanInput,
     responses((status = 200, body = StageplanDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn patch_caseplan_stageplan(State(app): State<App>, Caller(caller): Caller, PathParams((id, sp)): PathParams<(String, String)>, JsonBody(body): JsonBody<StageplanInput>) -> ApiResult<Json<StageplanDto>> {
+async fn patch_caseplan_stageplan(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, sp)): PathParams<(String, String)>,
+    JsonBody(body): JsonBody<StageplanInput>,
+) -> ApiResult<Json<StageplanDto>> {
     if body.after.is_some() {
-        return Err(ApiError::bad_request("after", "use POST …/reposition to move a stageplan"));
+        return Err(ApiError::bad_request(
+            "after",
+            "use POST …/reposition to move a stageplan",
+        ));
     }
     let now = app.clock.now();
     let (_, plan) = use_cases::edit_draft(&app, &caller, &id, |plan| {
@@ -473,7 +647,10 @@ async fn patch_caseplan_stageplan(State(app): State<App>, Caller(caller): Caller
             s.name = casefile_domain::case::caseplan::name("name", &name)?;
         }
         if let Some(description) = body.description {
-            s.description = casefile_domain::case::caseplan::description("description", description.as_deref())?;
+            s.description = casefile_domain::case::caseplan::description(
+                "description",
+                description.as_deref(),
+            )?;
         }
         s.date_modified = now;
         Ok(())
@@ -485,8 +662,15 @@ async fn patch_caseplan_stageplan(State(app): State<App>, Caller(caller): Caller
 #[utoipa::path(delete, path = "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans/{stageplanId}", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("stageplanId" = String, Path, description = "Stageplan ID")),
     responses((status = 204, description = "deleted"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete_caseplan_stageplan(State(app): State<App>, Caller(caller): Caller, PathParams((id, sp)): PathParams<(String, String)>) -> ApiResult<StatusCode> {
-    use_cases::edit_draft(&app, &caller, &id, |plan| plan.remove_stageplan(&sp).map(|_| ()).map_err(Into::into)).await?;
+async fn delete_caseplan_stageplan(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, sp)): PathParams<(String, String)>,
+) -> ApiResult<StatusCode> {
+    use_cases::edit_draft(&app, &caller, &id, |plan| {
+        plan.remove_stageplan(&sp).map(|_| ()).map_err(Into::into)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -501,8 +685,16 @@ pub struct Reposition {
 #[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans/{stageplanId}/reposition", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("stageplanId" = String, Path, description = "Stageplan ID")), request_body = Reposition,
     responses((status = 204, description = "moved"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_caseplan_stageplan_reposition(State(app): State<App>, Caller(caller): Caller, PathParams((id, sp)): PathParams<(String, String)>, JsonBody(body): JsonBody<Reposition>) -> ApiResult<StatusCode> {
-    use_cases::edit_draft(&app, &caller, &id, |plan| Ok(plan.reposition(&sp, body.after.as_deref())?)).await?;
+async fn post_caseplan_stageplan_reposition(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, sp)): PathParams<(String, String)>,
+    JsonBody(body): JsonBody<Reposition>,
+) -> ApiResult<StatusCode> {
+    use_cases::edit_draft(&app, &caller, &id, |plan| {
+        Ok(plan.reposition(&sp, body.after.as_deref())?)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -530,12 +722,22 @@ pub struct StepplanInput {
 #[utoipa::path(patch, path = "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans/{stageplanId}/stepplans/{stepplanId}", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("stageplanId" = String, Path, description = "Stageplan ID"), ("stepplanId" = String, Path, description = "Stepplan ID")), request_body = StepplanInput,
     responses((status = 200, body = StepplanDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn patch_caseplan_stepplan(State(app): State<App>, Caller(caller): Caller, PathParams((id, sp, st)): PathParams<(String, String, String)>, JsonBody(body): JsonBody<StepplanInput>) -> ApiResult<Json<StepplanDto>> {
+async fn patch_caseplan_stepplan(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, sp, st)): PathParams<(String, String, String)>,
+    JsonBody(body): JsonBody<StepplanInput>,
+) -> ApiResult<Json<StepplanDto>> {
     let activity = match body.activity_type.as_deref() {
         None => None,
         Some("Workitem") => Some(ActivityType::Workitem),
         Some("None") => Some(ActivityType::None),
-        Some(other) => return Err(ApiError::bad_request("activityType", format!("must be Workitem or None, got {other:?}"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "activityType",
+                format!("must be Workitem or None, got {other:?}"),
+            ));
+        }
     };
     let (_, draft) = use_cases::latest(&app, &caller, &id).await?;
     if let Some(ws) = &body.workitem_settings {
@@ -551,7 +753,10 @@ async fn patch_caseplan_stepplan(State(app): State<App>, Caller(caller): Caller,
             s.stepplan.name = casefile_domain::case::caseplan::name("name", &name)?;
         }
         if let Some(description) = body.description {
-            s.stepplan.description = casefile_domain::case::caseplan::description("description", description.as_deref())?;
+            s.stepplan.description = casefile_domain::case::caseplan::description(
+                "description",
+                description.as_deref(),
+            )?;
         }
         if let Some(ws) = body.workitem_settings {
             s.stepplan.worktype_id = Some(ws.worktype_id);
@@ -573,8 +778,16 @@ async fn patch_caseplan_stepplan(State(app): State<App>, Caller(caller): Caller,
 #[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/{caseplanId}/dataschemas", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID")), request_body = DataSchemaRef,
     responses((status = 200, body = DataSchemaRef), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn post_caseplan_dataschemas(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<DataSchemaRef>) -> ApiResult<Json<DataSchemaRef>> {
-    let input = use_cases::Input { data_schema_id: Some(Some(body.id.clone())), ..use_cases::Input::default() };
+async fn post_caseplan_dataschemas(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<DataSchemaRef>,
+) -> ApiResult<Json<DataSchemaRef>> {
+    let input = use_cases::Input {
+        data_schema_id: Some(Some(body.id.clone())),
+        ..use_cases::Input::default()
+    };
     use_cases::update(&app, &caller, &id, input).await?;
     Ok(Json(schema_ref(&body.id)))
 }
@@ -582,8 +795,16 @@ async fn post_caseplan_dataschemas(State(app): State<App>, Caller(caller): Calle
 #[utoipa::path(put, path = "/api/v2/casemanagement/caseplans/{caseplanId}/dataschemas/{schemaKeyName}", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("schemaKeyName" = String, Path, description = "The schema id")), request_body = DataSchemaRef,
     responses((status = 200, body = DataSchemaRef), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn put_caseplan_dataschema(State(app): State<App>, Caller(caller): Caller, PathParams((id, _key)): PathParams<(String, String)>, JsonBody(body): JsonBody<DataSchemaRef>) -> ApiResult<Json<DataSchemaRef>> {
-    let input = use_cases::Input { data_schema_id: Some(Some(body.id.clone())), ..use_cases::Input::default() };
+async fn put_caseplan_dataschema(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, _key)): PathParams<(String, String)>,
+    JsonBody(body): JsonBody<DataSchemaRef>,
+) -> ApiResult<Json<DataSchemaRef>> {
+    let input = use_cases::Input {
+        data_schema_id: Some(Some(body.id.clone())),
+        ..use_cases::Input::default()
+    };
     use_cases::update(&app, &caller, &id, input).await?;
     Ok(Json(schema_ref(&body.id)))
 }
@@ -591,12 +812,19 @@ async fn put_caseplan_dataschema(State(app): State<App>, Caller(caller): Caller,
 #[utoipa::path(delete, path = "/api/v2/casemanagement/caseplans/{caseplanId}/dataschemas/{schemaKeyName}", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID"), ("schemaKeyName" = String, Path, description = "The schema id")),
     responses((status = 204, description = "removed"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete_caseplan_dataschema(State(app): State<App>, Caller(caller): Caller, PathParams((id, key)): PathParams<(String, String)>) -> ApiResult<StatusCode> {
+async fn delete_caseplan_dataschema(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((id, key)): PathParams<(String, String)>,
+) -> ApiResult<StatusCode> {
     let (_, current) = use_cases::latest(&app, &caller, &id).await?;
     if current.data_schema_id.as_deref() != Some(key.as_str()) {
         return Err(ApiError::not_found("data schema"));
     }
-    let input = use_cases::Input { data_schema_id: Some(None), ..use_cases::Input::default() };
+    let input = use_cases::Input {
+        data_schema_id: Some(None),
+        ..use_cases::Input::default()
+    };
     use_cases::update(&app, &caller, &id, input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -611,8 +839,19 @@ pub struct IntakeUpdate {
 #[utoipa::path(put, path = "/api/v2/casemanagement/caseplans/{caseplanId}/intakesettings", tag = "Case Management",
     params(("caseplanId" = String, Path, description = "Caseplan ID")), request_body = IntakeUpdate,
     responses((status = 200, body = IntakeListing), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn put_caseplan_intakesettings(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<IntakeUpdate>) -> ApiResult<Json<IntakeListing>> {
-    let input = use_cases::Input { intake_settings: Some(intake_settings(body.intake_settings)), ..use_cases::Input::default() };
+async fn put_caseplan_intakesettings(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<IntakeUpdate>,
+) -> ApiResult<Json<IntakeListing>> {
+    let input = use_cases::Input {
+        intake_settings: Some(intake_settings(body.intake_settings)),
+        ..use_cases::Input::default()
+    };
     let (_, plan) = use_cases::update(&app, &caller, &id, input).await?;
-    Ok(Json(IntakeListing { intake_settings: plan.intake_settings.iter().map(intake_dto).collect(), self_uri: format!("{BASE}/{id}/intakesettings") }))
+    Ok(Json(IntakeListing {
+        intake_settings: plan.intake_settings.iter().map(intake_dto).collect(),
+        self_uri: format!("{BASE}/{id}/intakesettings"),
+    }))
 }

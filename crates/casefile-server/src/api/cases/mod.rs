@@ -8,5 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::app::App;
 
 pub fn router() -> OpenApiRouter<App> {
-    OpenApiRouter::new().merge(caseplans::router()).merge(cases::router())
+    OpenApiRouter::new()
+        .merge(caseplans::router())
+        .merge(cases::router())
 }

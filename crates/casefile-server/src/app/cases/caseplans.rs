@@ -4,7 +4,9 @@
 
 use casefile_domain::Timestamp;
 use casefile_domain::authz::{Permission, Principal};
-use casefile_domain::case::caseplan::{self, ActivityType, CaseplanVersion, IntakeSetting, Stageplan, Stepplan, VersionState};
+use casefile_domain::case::caseplan::{
+    self, ActivityType, CaseplanVersion, IntakeSetting, Stageplan, Stepplan, VersionState,
+};
 use casefile_domain::case::reference::Prefix;
 use casefile_domain::task::worktype::Worktype;
 use serde::{Deserialize, Serialize};
@@ -80,7 +82,12 @@ impl Stored for StoredVersion {
         Some(&self.plan.caseplan_id)
     }
     fn refs(&self) -> Vec<String> {
-        let mut refs: Vec<String> = self.plan.stageplans.iter().filter_map(|s| s.stepplan.worktype_id.clone()).collect();
+        let mut refs: Vec<String> = self
+            .plan
+            .stageplans
+            .iter()
+            .filter_map(|s| s.stepplan.worktype_id.clone())
+            .collect();
         refs.extend(self.plan.data_schema_id.clone());
         refs.sort();
         refs.dedup();
@@ -103,7 +110,11 @@ pub fn version_id(caseplan_id: &str, version: i64) -> String {
 }
 
 fn stored(plan: CaseplanVersion, doc_version: i64) -> StoredVersion {
-    StoredVersion { name: version_id(&plan.caseplan_id, plan.version), doc_version, plan }
+    StoredVersion {
+        name: version_id(&plan.caseplan_id, plan.version),
+        doc_version,
+        plan,
+    }
 }
 
 /// The caseplan's fields a caller sets.
@@ -157,21 +168,40 @@ async fn check_owner(app: &App, owner: Option<&str>) -> ApiResult<()> {
     if let Some(id) = owner
         && app.store.get_user(id).await.is_err()
     {
-        return Err(ApiError::bad_request("defaultCaseOwnerId", "no user has this id"));
+        return Err(ApiError::bad_request(
+            "defaultCaseOwnerId",
+            "no user has this id",
+        ));
     }
     Ok(())
 }
 
-pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<(Caseplan, CaseplanVersion)> {
-    let name = input.name.clone().ok_or_else(|| ApiError::bad_request("name", "is required"))?;
-    let prefix = input.reference_prefix.clone().ok_or_else(|| ApiError::bad_request("referencePrefix", "is required"))?;
+pub async fn create(
+    app: &App,
+    caller: &Principal,
+    input: Input,
+) -> ApiResult<(Caseplan, CaseplanVersion)> {
+    let name = input
+        .name
+        .clone()
+        .ok_or_else(|| ApiError::bad_request("name", "is required"))?;
+    let prefix = input
+        .reference_prefix
+        .clone()
+        .ok_or_else(|| ApiError::bad_request("referencePrefix", "is required"))?;
     let division_id = match input.division_id.as_deref() {
         Some("*") => {
             documents::require(caller, Permission::CaseplanEdit, None)?;
             None
         }
         other => Some(
-            crate::app::task::workbins::target_division(app, caller, other.map(str::to_owned), Permission::CaseplanEdit).await?,
+            crate::app::task::workbins::target_division(
+                app,
+                caller,
+                other.map(str::to_owned),
+                Permission::CaseplanEdit,
+            )
+            .await?,
         ),
     };
     check_owner(app, input.default_owner_id.clone().flatten().as_deref()).await?;
@@ -184,7 +214,9 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<(C
         name: name.clone(),
         description: None,
         division_id: division_id.clone(),
-        reference_prefix: Prefix::parse("referencePrefix", &prefix)?.as_str().to_owned(),
+        reference_prefix: Prefix::parse("referencePrefix", &prefix)?
+            .as_str()
+            .to_owned(),
         default_due_duration_seconds: None,
         default_ttl_seconds: None,
         default_owner_id: None,
@@ -197,9 +229,17 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<(C
         date_published: None,
         modified_by: Some(caller.subject_id.clone()),
     };
-    apply(&mut plan, Input { division_id: None, ..input })?;
+    apply(
+        &mut plan,
+        Input {
+            division_id: None,
+            ..input
+        },
+    )?;
     if let Some(schema_id) = &plan.data_schema_id {
-        let _: Schema = documents::load(app, caller, schema_id).await.map_err(|_| ApiError::bad_request("dataSchemas", "schema not found"))?;
+        let _: Schema = documents::load(app, caller, schema_id)
+            .await
+            .map_err(|_| ApiError::bad_request("dataSchemas", "schema not found"))?;
     }
     let header = Caseplan {
         id,
@@ -213,7 +253,10 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<(C
         date_modified: now,
         date_published: None,
     };
-    let actor = Actor { id: Some(&caller.subject_id), at: now };
+    let actor = Actor {
+        id: Some(&caller.subject_id),
+        at: now,
+    };
     let mut batch = Batch::default();
     batch.insert(&header, actor)?;
     batch.insert(&stored(plan.clone(), 1), actor)?;
@@ -225,7 +268,12 @@ pub async fn header(app: &App, caller: &Principal, id: &str) -> ApiResult<Casepl
     documents::load(app, caller, id).await
 }
 
-pub async fn version(app: &App, caller: &Principal, id: &str, v: i64) -> ApiResult<CaseplanVersion> {
+pub async fn version(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    v: i64,
+) -> ApiResult<CaseplanVersion> {
     let h = header(app, caller, id).await?;
     if v < 1 || v > h.latest {
         return Err(ApiError::not_found("caseplan version"));
@@ -234,17 +282,30 @@ pub async fn version(app: &App, caller: &Principal, id: &str, v: i64) -> ApiResu
     Ok(s.plan)
 }
 
-pub async fn latest(app: &App, caller: &Principal, id: &str) -> ApiResult<(Caseplan, CaseplanVersion)> {
+pub async fn latest(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+) -> ApiResult<(Caseplan, CaseplanVersion)> {
     let h = header(app, caller, id).await?;
     let v = version(app, caller, id, h.latest).await?;
     Ok((h, v))
 }
 
 /// The published version cases are created from.
-pub async fn published(app: &App, caller: &Principal, id: &str) -> ApiResult<(Caseplan, CaseplanVersion)> {
-    let h = header(app, caller, id).await.map_err(|_| ApiError::bad_request("caseplanId", "caseplan not found"))?;
+pub async fn published(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+) -> ApiResult<(Caseplan, CaseplanVersion)> {
+    let h = header(app, caller, id)
+        .await
+        .map_err(|_| ApiError::bad_request("caseplanId", "caseplan not found"))?;
     let Some(p) = h.published else {
-        return Err(ApiError::bad_request("caseplanId", "the caseplan has no published version"));
+        return Err(ApiError::bad_request(
+            "caseplanId",
+            "the caseplan has no published version",
+        ));
     };
     let v = version(app, caller, id, p).await?;
     Ok((h, v))
@@ -252,7 +313,12 @@ pub async fn published(app: &App, caller: &Principal, id: &str) -> ApiResult<(Ca
 
 /// Loads the latest version for editing (it must be a draft), lets `change` edit it, and
 /// saves version and header together.
-pub async fn edit_draft<F>(app: &App, caller: &Principal, id: &str, change: F) -> ApiResult<(Caseplan, CaseplanVersion)>
+pub async fn edit_draft<F>(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    change: F,
+) -> ApiResult<(Caseplan, CaseplanVersion)>
 where
     F: FnOnce(&mut CaseplanVersion) -> ApiResult<()>,
 {
@@ -264,7 +330,10 @@ where
     change(&mut plan)?;
     plan.validate()?;
     if h.published.is_some() && plan.reference_prefix != h.reference_prefix {
-        return Err(ApiError::bad_request("referencePrefix", "is fixed once the caseplan has been published"));
+        return Err(ApiError::bad_request(
+            "referencePrefix",
+            "is fixed once the caseplan has been published",
+        ));
     }
     plan.date_modified = now;
     plan.modified_by = Some(caller.subject_id.clone());
@@ -274,7 +343,10 @@ where
     next_header.reference_prefix = plan.reference_prefix.clone();
     next_header.version += 1;
     next_header.date_modified = now;
-    let actor = Actor { id: Some(&caller.subject_id), at: now };
+    let actor = Actor {
+        id: Some(&caller.subject_id),
+        at: now,
+    };
     let mut batch = Batch::default();
     batch.update(&current, &next_version, actor)?;
     batch.update(&h, &next_header, actor)?;
@@ -282,18 +354,32 @@ where
     Ok((next_header, plan))
 }
 
-pub async fn update(app: &App, caller: &Principal, id: &str, input: Input) -> ApiResult<(Caseplan, CaseplanVersion)> {
+pub async fn update(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    input: Input,
+) -> ApiResult<(Caseplan, CaseplanVersion)> {
     if input.division_id.is_some() {
-        return Err(ApiError::bad_request("divisionId", "a caseplan's division cannot change"));
+        return Err(ApiError::bad_request(
+            "divisionId",
+            "a caseplan's division cannot change",
+        ));
     }
     check_owner(app, input.default_owner_id.clone().flatten().as_deref()).await?;
     if let Some(Some(schema_id)) = &input.data_schema_id {
-        let _: Schema = documents::load(app, caller, schema_id).await.map_err(|_| ApiError::bad_request("dataSchemas", "schema not found"))?;
+        let _: Schema = documents::load(app, caller, schema_id)
+            .await
+            .map_err(|_| ApiError::bad_request("dataSchemas", "schema not found"))?;
     }
     edit_draft(app, caller, id, |plan| apply(plan, input)).await
 }
 
-pub fn new_stageplan(name: &str, description: Option<String>, now: Timestamp) -> ApiResult<Stageplan> {
+pub fn new_stageplan(
+    name: &str,
+    description: Option<String>,
+    now: Timestamp,
+) -> ApiResult<Stageplan> {
     let name = caseplan::name("name", name)?;
     Ok(Stageplan {
         id: new_id(),
@@ -315,24 +401,41 @@ pub fn new_stageplan(name: &str, description: Option<String>, now: Timestamp) ->
 
 /// Checks a worktype may serve as a stage's activity: visible, in the caseplan's division,
 /// and built on the caseplan's schema.
-pub async fn check_worktype(app: &App, caller: &Principal, plan: &CaseplanVersion, worktype_id: &str) -> ApiResult<()> {
+pub async fn check_worktype(
+    app: &App,
+    caller: &Principal,
+    plan: &CaseplanVersion,
+    worktype_id: &str,
+) -> ApiResult<()> {
     let field = "workitemSettings.worktypeId";
-    let w: Worktype = documents::load(app, caller, worktype_id).await.map_err(|_| ApiError::bad_request(field, "worktype not found"))?;
+    let w: Worktype = documents::load(app, caller, worktype_id)
+        .await
+        .map_err(|_| ApiError::bad_request(field, "worktype not found"))?;
     if let Some(d) = &plan.division_id
         && &w.division_id != d
     {
-        return Err(ApiError::bad_request(field, "the worktype must be in the caseplan's division"));
+        return Err(ApiError::bad_request(
+            field,
+            "the worktype must be in the caseplan's division",
+        ));
     }
     if let Some(schema) = &plan.data_schema_id
         && w.schema_id.as_ref() != Some(schema)
     {
-        return Err(ApiError::bad_request(field, "the worktype must use the caseplan's data schema"));
+        return Err(ApiError::bad_request(
+            field,
+            "the worktype must use the caseplan's data schema",
+        ));
     }
     Ok(())
 }
 
 /// Publishes the latest draft after checking it is complete.
-pub async fn publish(app: &App, caller: &Principal, id: &str) -> ApiResult<(Caseplan, CaseplanVersion)> {
+pub async fn publish(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+) -> ApiResult<(Caseplan, CaseplanVersion)> {
     let h: Caseplan = documents::load_for_edit(app, caller, id).await?;
     let current: StoredVersion = documents::load(app, caller, &version_id(id, h.latest)).await?;
     current.plan.require_draft()?;
@@ -342,18 +445,28 @@ pub async fn publish(app: &App, caller: &Principal, id: &str) -> ApiResult<(Case
     let plan = &current.plan;
     for (i, s) in plan.stageplans.iter().enumerate() {
         if let Some(w) = &s.stepplan.worktype_id {
-            check_worktype(app, caller, plan, w).await.map_err(|e| ApiError {
-                field: Some(format!("stageplans[{i}].stepplan.{}", e.field.clone().unwrap_or_default())),
-                ..e
-            })?;
+            check_worktype(app, caller, plan, w)
+                .await
+                .map_err(|e| ApiError {
+                    field: Some(format!(
+                        "stageplans[{i}].stepplan.{}",
+                        e.field.clone().unwrap_or_default()
+                    )),
+                    ..e
+                })?;
         }
     }
     if let Some(schema_id) = &plan.data_schema_id {
-        let latest = schemas::latest_version(app, caller, schema_id).await.map_err(|_| ApiError::bad_request("dataSchemas", "schema not found"))?;
+        let latest = schemas::latest_version(app, caller, schema_id)
+            .await
+            .map_err(|_| ApiError::bad_request("dataSchemas", "schema not found"))?;
         let def = schemas::definition(app, caller, schema_id, latest).await?;
         for (i, s) in plan.intake_settings.iter().enumerate() {
             if def.attribute(&s.property).is_none() {
-                return Err(ApiError::bad_request(format!("intakeSettings[{i}].property"), format!("{:?} is not a property of the data schema", s.property)));
+                return Err(ApiError::bad_request(
+                    format!("intakeSettings[{i}].property"),
+                    format!("{:?} is not a property of the data schema", s.property),
+                ));
             }
         }
     }
@@ -368,7 +481,10 @@ pub async fn publish(app: &App, caller: &Principal, id: &str) -> ApiResult<(Case
     next_header.date_published = Some(now);
     next_header.version += 1;
     next_header.date_modified = now;
-    let actor = Actor { id: Some(&caller.subject_id), at: now };
+    let actor = Actor {
+        id: Some(&caller.subject_id),
+        at: now,
+    };
     let mut batch = Batch::default();
     batch.update(&current, &next_version, actor)?;
     batch.update(&h, &next_header, actor)?;
@@ -377,19 +493,31 @@ pub async fn publish(app: &App, caller: &Principal, id: &str) -> ApiResult<(Case
 }
 
 /// A new draft copied from the latest (published) version.
-pub async fn new_version(app: &App, caller: &Principal, id: &str) -> ApiResult<(Caseplan, CaseplanVersion)> {
+pub async fn new_version(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+) -> ApiResult<(Caseplan, CaseplanVersion)> {
     let h: Caseplan = documents::load_for_edit(app, caller, id).await?;
     let current: StoredVersion = documents::load(app, caller, &version_id(id, h.latest)).await?;
     if current.plan.state == VersionState::Draft {
-        return Err(ApiError::bad_request("caseplanId", "the latest version is still a draft: edit or publish it"));
+        return Err(ApiError::bad_request(
+            "caseplanId",
+            "the latest version is still a draft: edit or publish it",
+        ));
     }
     let now = app.clock.now();
-    let draft = current.plan.next_draft(h.latest + 1, Some(caller.subject_id.clone()), now);
+    let draft = current
+        .plan
+        .next_draft(h.latest + 1, Some(caller.subject_id.clone()), now);
     let mut next_header = h.clone();
     next_header.latest = draft.version;
     next_header.version += 1;
     next_header.date_modified = now;
-    let actor = Actor { id: Some(&caller.subject_id), at: now };
+    let actor = Actor {
+        id: Some(&caller.subject_id),
+        at: now,
+    };
     let mut batch = Batch::default();
     batch.insert(&stored(draft.clone(), 1), actor)?;
     batch.update(&h, &next_header, actor)?;
@@ -401,9 +529,17 @@ pub async fn new_version(app: &App, caller: &Principal, id: &str) -> ApiResult<(
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
     let h: Caseplan = documents::load_for_edit(app, caller, id).await?;
     if app.store.caseplan_has_cases(id).await? {
-        return Err(ApiError::conflict("cases were created from this caseplan; it cannot be deleted"));
+        return Err(ApiError::conflict(
+            "cases were created from this caseplan; it cannot be deleted",
+        ));
     }
     let mut batch = Batch::default();
-    batch.delete(&h, Actor { id: Some(&caller.subject_id), at: app.clock.now() })?;
+    batch.delete(
+        &h,
+        Actor {
+            id: Some(&caller.subject_id),
+            at: app.clock.now(),
+        },
+    )?;
     batch.commit(app, "caseplan").await
 }
