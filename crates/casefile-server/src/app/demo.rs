@@ -108,6 +108,10 @@ pub async fn load(app: &App, home: &Division) -> anyhow::Result<Demo> {
     if workitems > 0 {
         tracing::info!(workitems, "demo task management data loaded");
     }
+    let cases = super::demo_cases::load(app, &caller, &back_office.id).await?;
+    if cases > 0 {
+        tracing::info!(cases, "demo cases loaded");
+    }
     Ok(Demo {
         client_id: CLIENT_ID.to_owned(),
         client_secret: secret,

@@ -5,6 +5,7 @@ pub mod bootstrap;
 pub mod cache;
 pub mod cases;
 pub mod demo;
+pub mod demo_cases;
 pub mod demo_tasks;
 pub mod divisions;
 pub mod secrets;
