@@ -144,7 +144,7 @@ pub trait Store: Send + Sync + 'static {
         change: &Change,
     ) -> Result<()>;
     /// Deletes the contact with its notes; refused with `Conflict { constraint: "in_use" }`
-    /// while a workitem refers to it.
+    /// while a workitem or a case refers to it.
     async fn delete_contact(&self, id: &str, expected_version: i64, change: &Change) -> Result<()>;
     async fn get_contact(&self, id: &str) -> Result<Contact>;
     async fn list_contacts(&self, filter: &ContactFilter, page: Page) -> Result<Listing<Contact>>;

@@ -9,9 +9,11 @@
 mod authorization;
 mod cases;
 pub mod common;
+mod contacts;
 mod divisions;
 pub mod extract;
 mod health;
+mod intents;
 mod listing;
 mod oauth;
 mod task;
@@ -78,6 +80,8 @@ fn api_routes() -> OpenApiRouter<App> {
         .merge(divisions::router())
         .merge(authorization::router())
         .merge(task::router())
+        .merge(contacts::router())
+        .merge(intents::router())
         .merge(cases::router())
 }
 

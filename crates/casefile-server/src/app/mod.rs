@@ -4,10 +4,12 @@
 pub mod bootstrap;
 pub mod cache;
 pub mod cases;
+pub mod contacts;
 pub mod demo;
 pub mod demo_cases;
 pub mod demo_tasks;
 pub mod divisions;
+pub mod intents;
 pub mod secrets;
 pub mod sessions;
 pub mod task;

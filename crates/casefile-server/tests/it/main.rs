@@ -5,11 +5,13 @@
 
 mod auth;
 mod cases;
+mod contacts;
 mod crash;
 mod demo;
 mod divisions;
 mod errors;
 mod harness;
+mod intents;
 mod openapi;
 mod routes;
 mod shutdown;

@@ -124,17 +124,19 @@ pub async fn update(conn: &mut AnyConnection, c: &Contact, expected_version: i64
     insert_keys(conn, c).await
 }
 
-/// Deletes the contact (its keys and notes cascade) unless a workitem refers to it.
+/// Deletes the contact (its keys and notes cascade) unless a workitem or a case refers to it.
 pub async fn delete(conn: &mut AnyConnection, id: &str, expected_version: i64) -> Result<()> {
-    let referring: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM workitems WHERE external_contact_id = $1")
+    for table in ["workitems", "cases"] {
+        let sql = format!("SELECT id FROM {table} WHERE external_contact_id = $1 LIMIT 1");
+        let referring: Option<String> = sqlx::query_scalar(&sql)
             .bind(id)
-            .fetch_one(&mut *conn)
+            .fetch_optional(&mut *conn)
             .await?;
-    if referring > 0 {
-        return Err(Error::Conflict {
-            constraint: "in_use".to_owned(),
-        });
+        if referring.is_some() {
+            return Err(Error::Conflict {
+                constraint: "in_use".to_owned(),
+            });
+        }
     }
     let done = sqlx::query("DELETE FROM contacts WHERE id = $1 AND version = $2")
         .bind(id)

@@ -767,6 +767,32 @@ async fn contact_updates_replace_keys_and_deletes_respect_workitems() {
         .delete_workitem(&workitem.id, &event("workitem", &workitem.id, 2))
         .await
         .unwrap();
+
+    // so does a case (written here as a bare row: only its contact column matters)
+    sqlx::any::install_default_drivers();
+    let raw = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO cases (id, caseplan_id, caseplan_version, reference_key, status, priority,
+             external_contact_id, date_created, date_modified, version, data)
+         VALUES ('case-1', 'plan', 1, 'REF-1', 'open', 'medium', $1, 0, 0, 1, '{}')",
+    )
+    .bind(&jane.id)
+    .execute(&raw)
+    .await
+    .unwrap();
+    let refused = db
+        .store
+        .delete_contact(&jane.id, 2, &event("contact", &jane.id, 3))
+        .await;
+    assert!(
+        matches!(&refused, Err(Error::Conflict { constraint }) if constraint == "in_use"),
+        "{refused:?}"
+    );
+    sqlx::query("DELETE FROM cases WHERE id = 'case-1'")
+        .execute(&raw)
+        .await
+        .unwrap();
+    raw.close().await;
     assert!(matches!(
         db.store
             .delete_contact(&jane.id, 1, &event("contact", &jane.id, 3))

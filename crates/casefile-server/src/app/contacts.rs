@@ -1,0 +1,386 @@
+//! External contacts (customers) and their notes.
+//!
+//! A contact belongs to a division: callers see it where they hold `ContactView` (elsewhere
+//! it answers 404, like a missing one) and change it, or its notes, where they hold
+//! `ContactEdit` (403 if they see it without). Every change is one store transaction with
+//! its event; a contact a workitem or a case refers to cannot be deleted (409).
+
+use casefile_domain::authz::{Divisions, Permission, Principal};
+use casefile_domain::contact::{self, Contact, Details, DetailsInput, Note};
+use casefile_store::{ContactFilter, ContactSort, Error as StoreError, Listing, Page};
+use serde_json::Value;
+
+use crate::app::{Actor, App, change, new_id};
+use crate::error::{ApiError, ApiResult};
+
+pub const ENTITY: &str = "contact";
+pub const NOTE_ENTITY: &str = "contact_note";
+/// Listings count at most this many matches (callers can page through the first 1,000).
+pub const COUNT_LIMIT: i64 = 10_000;
+/// `divisionIds` names at most this many divisions, as in Genesys.
+pub const DIVISION_IDS_MAX: usize = 50;
+
+fn snapshot<T: serde::Serialize>(t: &T) -> ApiResult<Value> {
+    serde_json::to_value(t).map_err(|e| ApiError::internal(e.into()))
+}
+
+fn actor(caller: &Principal, at: casefile_domain::Timestamp) -> Actor<'_> {
+    Actor {
+        id: Some(&caller.subject_id),
+        at,
+    }
+}
+
+/// The contact if the caller may see it; 404 otherwise.
+pub async fn get(app: &App, caller: &Principal, id: &str) -> ApiResult<Contact> {
+    let c = match app.store.get_contact(id).await {
+        Ok(c) => c,
+        Err(StoreError::NotFound) => return Err(ApiError::not_found("contact")),
+        Err(e) => return Err(e.into()),
+    };
+    if !caller.can(Permission::ContactView, &c.division_id) {
+        return Err(ApiError::not_found("contact"));
+    }
+    Ok(c)
+}
+
+async fn get_for_edit(app: &App, caller: &Principal, id: &str) -> ApiResult<Contact> {
+    let c = get(app, caller, id).await?;
+    caller
+        .check(
+            Permission::ContactView,
+            Permission::ContactEdit,
+            &c.division_id,
+        )
+        .map_err(|r| ApiError::from_refusal(r, "contact"))?;
+    Ok(c)
+}
+
+/// The division a new contact goes to when the caller names none: the home division, unless
+/// the caller edits contacts in exactly one other division (an agent of a branch office).
+async fn default_division(app: &App, caller: &Principal) -> ApiResult<String> {
+    let home = app.store.home_division().await?.id;
+    match caller.divisions_with(Permission::ContactEdit) {
+        Divisions::Only(ids) if ids.len() == 1 && !ids.contains(&home) => {
+            Ok(ids.into_iter().next().unwrap_or(home))
+        }
+        _ => Ok(home),
+    }
+}
+
+/// The division a contact goes to ([`default_division`] when none is named): it must exist,
+/// and the caller must hold `ContactEdit` there. Divisions the caller cannot see answer
+/// like missing ones.
+async fn target_division(
+    app: &App,
+    caller: &Principal,
+    division_id: Option<String>,
+) -> ApiResult<String> {
+    let id = match division_id {
+        Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
+        _ => default_division(app, caller).await?,
+    };
+    let missing = || ApiError::bad_request("division.id", format!("division {id:?} was not found"));
+    if !caller.can(Permission::DivisionView, &id) && !caller.can(Permission::ContactEdit, &id) {
+        return Err(missing());
+    }
+    match app.store.get_division(&id).await {
+        Ok(_) => {}
+        Err(StoreError::NotFound) => return Err(missing()),
+        Err(e) => return Err(e.into()),
+    }
+    if !caller.can(Permission::ContactEdit, &id) {
+        return Err(ApiError::forbidden(Permission::ContactEdit));
+    }
+    Ok(id)
+}
+
+fn stored(result: casefile_store::Result<()>) -> ApiResult<()> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => Err(ApiError::not_found("contact")),
+        Err(StoreError::Conflict { constraint }) if constraint == "in_use" => Err(
+            ApiError::conflict("workitems or cases refer to the contact; it cannot be deleted"),
+        ),
+        Err(StoreError::Conflict { constraint }) if constraint.contains("events") => Err(
+            ApiError::conflict("the contact was changed at the same time; read it again"),
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create(
+    app: &App,
+    caller: &Principal,
+    division_id: Option<String>,
+    input: DetailsInput,
+) -> ApiResult<Contact> {
+    let details = Details::parse(input)?;
+    let division_id = target_division(app, caller, division_id).await?;
+    let now = app.clock.now();
+    let c = Contact {
+        id: new_id(),
+        division_id,
+        details,
+        version: 1,
+        date_created: now,
+        date_modified: now,
+        modified_by: Some(caller.subject_id.clone()),
+    };
+    let event = change(
+        ENTITY,
+        &c.id,
+        c.version,
+        "contact.created",
+        actor(caller, now),
+        None,
+        Some(snapshot(&c)?),
+    );
+    stored(app.store.create_contact(&c, &event).await)?;
+    Ok(c)
+}
+
+/// Replaces every field of the contact (`PUT`), moving it when another division is named.
+/// `expected` is the version an `If-Match` header named, if any.
+pub async fn replace(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    division_id: Option<String>,
+    input: DetailsInput,
+    expected: Option<i64>,
+) -> ApiResult<Contact> {
+    let current = get_for_edit(app, caller, id).await?;
+    if let Some(v) = expected
+        && v != current.version
+    {
+        return Err(ApiError::precondition_failed(current.version));
+    }
+    let details = Details::parse(input)?;
+    let division_id = match division_id {
+        Some(d) if !d.trim().is_empty() && d.trim() != current.division_id => {
+            target_division(app, caller, Some(d)).await?
+        }
+        _ => current.division_id.clone(),
+    };
+    let now = app.clock.now();
+    let next = Contact {
+        division_id,
+        details,
+        version: current.version + 1,
+        date_modified: now,
+        modified_by: Some(caller.subject_id.clone()),
+        ..current.clone()
+    };
+    let event = change(
+        ENTITY,
+        id,
+        next.version,
+        "contact.updated",
+        actor(caller, now),
+        Some(snapshot(&current)?),
+        Some(snapshot(&next)?),
+    );
+    stored(
+        app.store
+            .update_contact(&next, current.version, &event)
+            .await,
+    )?;
+    Ok(next)
+}
+
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+    let current = get_for_edit(app, caller, id).await?;
+    let now = app.clock.now();
+    let event = change(
+        ENTITY,
+        id,
+        current.version + 1,
+        "contact.deleted",
+        actor(caller, now),
+        Some(snapshot(&current)?),
+        None,
+    );
+    stored(app.store.delete_contact(id, current.version, &event).await)
+}
+
+/// What a contact listing asks for.
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub q: Option<String>,
+    pub division_ids: Option<Vec<String>>,
+    pub sort: ContactSort,
+    pub descending: bool,
+}
+
+/// The contacts the caller may see that match `q` (by a prefix of a name, email address or
+/// phone number), optionally only in some divisions. `total` stops counting after
+/// [`COUNT_LIMIT`]; more than that means "at least".
+pub async fn list(
+    app: &App,
+    caller: &Principal,
+    search: Search,
+    page: Page,
+) -> ApiResult<Listing<Contact>> {
+    let mut visible = caller.divisions_with(Permission::ContactView);
+    if let Some(ids) = search.division_ids {
+        if ids.len() > DIVISION_IDS_MAX {
+            return Err(ApiError::bad_request(
+                "divisionIds",
+                format!("at most {DIVISION_IDS_MAX} divisions"),
+            ));
+        }
+        visible = Divisions::Only(ids.into_iter().filter(|d| visible.contains(d)).collect());
+    }
+    let prefix = match search.q.as_deref() {
+        Some(q) => contact::search_prefix(q)?,
+        None => None,
+    };
+    let filter = ContactFilter {
+        visible,
+        prefix,
+        sort: search.sort,
+        descending: search.descending,
+        count_limit: COUNT_LIMIT,
+    };
+    Ok(app.store.list_contacts(&filter, page).await?)
+}
+
+// notes
+
+fn note_stored(result: casefile_store::Result<()>) -> ApiResult<()> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => Err(ApiError::not_found("note")),
+        Err(StoreError::Conflict { constraint }) if constraint.contains("events") => Err(
+            ApiError::conflict("the note was changed at the same time; read it again"),
+        ),
+        // the contact was deleted meanwhile (its notes' foreign key)
+        Err(StoreError::Conflict { .. }) => Err(ApiError::not_found("contact")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn notes(
+    app: &App,
+    caller: &Principal,
+    contact_id: &str,
+    descending: bool,
+    page: Page,
+) -> ApiResult<(Contact, Listing<Note>)> {
+    let c = get(app, caller, contact_id).await?;
+    let listing = app
+        .store
+        .list_contact_notes(contact_id, descending, page)
+        .await?;
+    Ok((c, listing))
+}
+
+pub async fn note(
+    app: &App,
+    caller: &Principal,
+    contact_id: &str,
+    note_id: &str,
+) -> ApiResult<(Contact, Note)> {
+    let c = get(app, caller, contact_id).await?;
+    let note = load_note(app, contact_id, note_id).await?;
+    Ok((c, note))
+}
+
+async fn load_note(app: &App, contact_id: &str, note_id: &str) -> ApiResult<Note> {
+    match app.store.get_contact_note(contact_id, note_id).await {
+        Ok(n) => Ok(n),
+        Err(StoreError::NotFound) => Err(ApiError::not_found("note")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn create_note(
+    app: &App,
+    caller: &Principal,
+    contact_id: &str,
+    text: Option<&str>,
+) -> ApiResult<(Contact, Note)> {
+    let c = get_for_edit(app, caller, contact_id).await?;
+    let text = contact::note_text(text)?;
+    let now = app.clock.now();
+    let note = Note {
+        id: new_id(),
+        contact_id: c.id.clone(),
+        text,
+        created_by: Some(caller.subject_id.clone()),
+        version: 1,
+        date_created: now,
+        date_modified: now,
+    };
+    let event = change(
+        NOTE_ENTITY,
+        &note.id,
+        note.version,
+        "contact_note.created",
+        actor(caller, now),
+        None,
+        Some(snapshot(&note)?),
+    );
+    note_stored(app.store.create_contact_note(&note, &event).await)?;
+    Ok((c, note))
+}
+
+pub async fn update_note(
+    app: &App,
+    caller: &Principal,
+    contact_id: &str,
+    note_id: &str,
+    text: Option<&str>,
+) -> ApiResult<(Contact, Note)> {
+    let c = get_for_edit(app, caller, contact_id).await?;
+    let current = load_note(app, contact_id, note_id).await?;
+    let text = contact::note_text(text)?;
+    let now = app.clock.now();
+    let next = Note {
+        text,
+        version: current.version + 1,
+        date_modified: now,
+        ..current.clone()
+    };
+    let event = change(
+        NOTE_ENTITY,
+        note_id,
+        next.version,
+        "contact_note.updated",
+        actor(caller, now),
+        Some(snapshot(&current)?),
+        Some(snapshot(&next)?),
+    );
+    note_stored(
+        app.store
+            .update_contact_note(&next, current.version, &event)
+            .await,
+    )?;
+    Ok((c, next))
+}
+
+pub async fn delete_note(
+    app: &App,
+    caller: &Principal,
+    contact_id: &str,
+    note_id: &str,
+) -> ApiResult<()> {
+    get_for_edit(app, caller, contact_id).await?;
+    let current = load_note(app, contact_id, note_id).await?;
+    let now = app.clock.now();
+    let event = change(
+        NOTE_ENTITY,
+        note_id,
+        current.version + 1,
+        "contact_note.deleted",
+        actor(caller, now),
+        Some(snapshot(&current)?),
+        None,
+    );
+    note_stored(
+        app.store
+            .delete_contact_note(contact_id, note_id, &event)
+            .await,
+    )
+}

@@ -1,0 +1,276 @@
+//! Customer intents and their categories: organisation-wide configuration documents (no
+//! division), seen with `IntentView` and changed with `IntentEdit` in any division. Names are
+//! unique per kind; a category an intent belongs to cannot be deleted (the intent's document
+//! refers to it).
+
+use casefile_domain::Timestamp;
+use casefile_domain::authz::{Permission, Principal};
+use casefile_domain::intent::{Category, Intent};
+
+use crate::app::task::documents::{self, Batch, Stored};
+use crate::app::{Actor, App, new_id};
+use crate::error::{ApiError, ApiResult};
+
+impl Stored for Category {
+    const KIND: &'static str = "intent_category";
+    const WHAT: &'static str = "intent category";
+    const VIEW: Permission = Permission::IntentView;
+    const EDIT: Permission = Permission::IntentEdit;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn division_id(&self) -> Option<&str> {
+        None
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn date_created(&self) -> Timestamp {
+        self.date_created
+    }
+    fn date_modified(&self) -> Timestamp {
+        self.date_modified
+    }
+}
+
+impl Stored for Intent {
+    const KIND: &'static str = "intent";
+    const WHAT: &'static str = "customer intent";
+    const VIEW: Permission = Permission::IntentView;
+    const EDIT: Permission = Permission::IntentEdit;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn division_id(&self) -> Option<&str> {
+        None
+    }
+    fn refs(&self) -> Vec<String> {
+        self.category_id.iter().cloned().collect()
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn date_created(&self) -> Timestamp {
+        self.date_created
+    }
+    fn date_modified(&self) -> Timestamp {
+        self.date_modified
+    }
+}
+
+fn actor(caller: &Principal, at: Timestamp) -> Actor<'_> {
+    Actor {
+        id: Some(&caller.subject_id),
+        at,
+    }
+}
+
+/// Keeps those whose name contains `query` (case-insensitively).
+fn matching<T: Stored>(all: Vec<T>, query: Option<&str>) -> Vec<T> {
+    match query.map(str::trim).filter(|q| !q.is_empty()) {
+        None => all,
+        Some(q) => {
+            let q = q.to_lowercase();
+            all.into_iter()
+                .filter(|t| t.name().to_lowercase().contains(&q))
+                .collect()
+        }
+    }
+}
+
+// categories
+
+pub async fn get_category(app: &App, caller: &Principal, id: &str) -> ApiResult<Category> {
+    documents::load(app, caller, id).await
+}
+
+pub async fn list_categories(
+    app: &App,
+    caller: &Principal,
+    query: Option<&str>,
+) -> ApiResult<Vec<Category>> {
+    documents::require(caller, Category::VIEW, None)?;
+    let all: Vec<Category> = documents::list(app, caller, None).await?;
+    Ok(matching(all, query))
+}
+
+pub async fn create_category(
+    app: &App,
+    caller: &Principal,
+    name: String,
+    description: Option<String>,
+) -> ApiResult<Category> {
+    documents::require(caller, Category::EDIT, None)?;
+    let now = app.clock.now();
+    let category = Category {
+        id: new_id(),
+        name,
+        description,
+        version: 1,
+        date_created: now,
+        date_modified: now,
+        modified_by: Some(caller.subject_id.clone()),
+    }
+    .validate()?;
+    let mut batch = Batch::default();
+    batch.insert(&category, actor(caller, now))?;
+    batch.commit(app, Category::WHAT).await?;
+    Ok(category)
+}
+
+pub async fn update_category(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    name: Option<String>,
+    description: Option<Option<String>>,
+) -> ApiResult<Category> {
+    let current: Category = documents::load_for_edit(app, caller, id).await?;
+    let now = app.clock.now();
+    let mut next = current.clone();
+    if let Some(name) = name {
+        next.name = name;
+    }
+    if let Some(description) = description {
+        next.description = description;
+    }
+    let mut next = next.validate()?;
+    next.version += 1;
+    next.date_modified = now;
+    next.modified_by = Some(caller.subject_id.clone());
+    let mut batch = Batch::default();
+    batch.update(&current, &next, actor(caller, now))?;
+    batch.commit(app, Category::WHAT).await?;
+    Ok(next)
+}
+
+/// Refused with 409 while an intent belongs to the category.
+pub async fn delete_category(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+    let current: Category = documents::load_for_edit(app, caller, id).await?;
+    let mut batch = Batch::default();
+    batch.delete(&current, actor(caller, app.clock.now()))?;
+    batch.commit(app, Category::WHAT).await
+}
+
+// customer intents
+
+pub async fn get_intent(app: &App, caller: &Principal, id: &str) -> ApiResult<Intent> {
+    documents::load(app, caller, id).await
+}
+
+pub async fn list_intents(
+    app: &App,
+    caller: &Principal,
+    query: Option<&str>,
+    category_id: Option<&str>,
+) -> ApiResult<Vec<Intent>> {
+    documents::require(caller, Intent::VIEW, None)?;
+    let all: Vec<Intent> = documents::list(app, caller, None).await?;
+    let mut found = matching(all, query);
+    if let Some(c) = category_id.map(str::trim).filter(|c| !c.is_empty()) {
+        found.retain(|i| i.category_id.as_deref() == Some(c));
+    }
+    Ok(found)
+}
+
+/// The category must exist (and be visible to the caller).
+async fn check_category(app: &App, caller: &Principal, id: Option<&str>) -> ApiResult<()> {
+    if let Some(id) = id {
+        documents::load::<Category>(app, caller, id)
+            .await
+            .map_err(|e| match e.status {
+                axum::http::StatusCode::NOT_FOUND => {
+                    ApiError::bad_request("categoryId", "no intent category has this id")
+                }
+                _ => e,
+            })?;
+    }
+    Ok(())
+}
+
+/// A new intent's fields.
+#[derive(Debug, Clone, Default)]
+pub struct Fields {
+    pub name: String,
+    pub description: Option<String>,
+    pub expiry_time: Option<i64>,
+    pub category_id: Option<String>,
+}
+
+pub async fn create_intent(app: &App, caller: &Principal, fields: Fields) -> ApiResult<Intent> {
+    documents::require(caller, Intent::EDIT, None)?;
+    let now = app.clock.now();
+    let intent = Intent {
+        id: new_id(),
+        name: fields.name,
+        description: fields.description,
+        expiry_time: fields.expiry_time,
+        category_id: fields.category_id,
+        version: 1,
+        date_created: now,
+        date_modified: now,
+        modified_by: Some(caller.subject_id.clone()),
+    }
+    .validate()?;
+    check_category(app, caller, intent.category_id.as_deref()).await?;
+    let mut batch = Batch::default();
+    batch.insert(&intent, actor(caller, now))?;
+    batch.commit(app, Intent::WHAT).await?;
+    Ok(intent)
+}
+
+/// A change to an intent: `None` keeps a field, `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct Patch {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub expiry_time: Option<Option<i64>>,
+    pub category_id: Option<Option<String>>,
+}
+
+pub async fn update_intent(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    patch: Patch,
+) -> ApiResult<Intent> {
+    let current: Intent = documents::load_for_edit(app, caller, id).await?;
+    let now = app.clock.now();
+    let mut next = current.clone();
+    if let Some(name) = patch.name {
+        next.name = name;
+    }
+    if let Some(description) = patch.description {
+        next.description = description;
+    }
+    if let Some(expiry) = patch.expiry_time {
+        next.expiry_time = expiry;
+    }
+    if let Some(category) = patch.category_id {
+        next.category_id = category;
+    }
+    let mut next = next.validate()?;
+    if next.category_id != current.category_id {
+        check_category(app, caller, next.category_id.as_deref()).await?;
+    }
+    next.version += 1;
+    next.date_modified = now;
+    next.modified_by = Some(caller.subject_id.clone());
+    let mut batch = Batch::default();
+    batch.update(&current, &next, actor(caller, now))?;
+    batch.commit(app, Intent::WHAT).await?;
+    Ok(next)
+}
+
+pub async fn delete_intent(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+    let current: Intent = documents::load_for_edit(app, caller, id).await?;
+    let mut batch = Batch::default();
+    batch.delete(&current, actor(caller, app.clock.now()))?;
+    batch.commit(app, Intent::WHAT).await
+}
