@@ -7,7 +7,7 @@
 //! that answers without a token.
 
 mod authorization;
-mod cases;
+mod case_management;
 pub mod common;
 mod contacts;
 mod divisions;
@@ -82,7 +82,7 @@ fn api_routes() -> OpenApiRouter<App> {
         .merge(task::router())
         .merge(contacts::router())
         .merge(intents::router())
-        .merge(cases::router())
+        .merge(case_management::router())
 }
 
 /// The OpenAPI document of every route, public and authenticated.

@@ -10,7 +10,7 @@ use casefile_store::DocumentFilter;
 use serde_json::{Map, Value, json};
 
 use super::App;
-use super::cases::{caseplans, cases};
+use super::case_management::{caseplans, cases};
 use super::task::{documents, schemas::Schema, workitems, worktypes};
 
 pub const CASES_PER_PLAN: usize = 100;
@@ -243,12 +243,12 @@ async fn seed_cases(
             }
             continue;
         }
-        for stage in 0..advance.min(3) {
+        for (stage, (_, statuses)) in stage_types.iter().enumerate().take(advance.min(3)) {
             let c = app.store.get_case(&case.id).await?;
             let Some(w) = c.stages[stage].step.workitem_id.clone() else {
                 break;
             };
-            let Some(closed) = closed_of(&stage_types[stage].1) else {
+            let Some(closed) = closed_of(statuses) else {
                 break;
             };
             let fields = (plan.captured)(i, stage)

@@ -3,7 +3,7 @@
 
 pub mod bootstrap;
 pub mod cache;
-pub mod cases;
+pub mod case_management;
 pub mod contacts;
 pub mod demo;
 pub mod demo_cases;

@@ -433,7 +433,7 @@ pub async fn run(app: &App, id: &str) -> ApiResult<bool> {
             }
         }
         Request::TerminateCase(case_id) => {
-            match crate::app::cases::cases::terminate(app, &caller, case_id).await {
+            match crate::app::case_management::cases::terminate(app, &caller, case_id).await {
                 Ok(_) => {
                     done.successful_count = 1;
                     done.state = State::Succeeded;

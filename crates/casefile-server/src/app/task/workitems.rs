@@ -371,9 +371,14 @@ async fn save(
         Some(snapshot(before)?),
         Some(snapshot(after)?),
     );
-    let engine =
-        crate::app::cases::cases::on_workitem_change(app, caller, before, after, change.clone())
-            .await?;
+    let engine = crate::app::case_management::cases::on_workitem_change(
+        app,
+        caller,
+        before,
+        after,
+        change.clone(),
+    )
+    .await?;
     let result = match engine {
         Some(unit) => app.store.commit_unit(&unit).await.map(|_| ()),
         None => {
@@ -478,13 +483,18 @@ pub async fn auto_transition(
         Some(snapshot(w)?),
         Some(snapshot(&next)?),
     );
-    let result =
-        match crate::app::cases::cases::on_workitem_change(app, &system, w, &next, change.clone())
-            .await?
-        {
-            Some(unit) => app.store.commit_unit(&unit).await.map(|_| ()),
-            None => app.store.update_workitem(&next, w.version, &change).await,
-        };
+    let result = match crate::app::case_management::cases::on_workitem_change(
+        app,
+        &system,
+        w,
+        &next,
+        change.clone(),
+    )
+    .await?
+    {
+        Some(unit) => app.store.commit_unit(&unit).await.map(|_| ()),
+        None => app.store.update_workitem(&next, w.version, &change).await,
+    };
     match result {
         Ok(()) => Ok(true),
         Err(StoreError::VersionMismatch { .. }) | Err(StoreError::Conflict { .. }) => Ok(false),

@@ -17,8 +17,8 @@ use crate::api::common::{
 use crate::api::etag;
 use crate::api::extract::{Caller, JsonBody, PathParams, QueryParams};
 use crate::app::App;
-use crate::app::cases::activity::{self, Association, AssociationType, Comment};
-use crate::app::cases::cases::{self as use_cases, Input};
+use crate::app::case_management::activity::{self, Association, AssociationType, Comment};
+use crate::app::case_management::cases::{self as use_cases, Input};
 use crate::app::task::jobs;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 

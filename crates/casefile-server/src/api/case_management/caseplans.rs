@@ -15,7 +15,7 @@ use crate::api::extract::{Caller, JsonBody, PathParams};
 use crate::api::nullable;
 use crate::api::task_query::{ConfigQuery, run_config_query};
 use crate::app::App;
-use crate::app::cases::caseplans::{self as use_cases, Caseplan};
+use crate::app::case_management::caseplans::{self as use_cases, Caseplan};
 use crate::app::task::documents;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 
