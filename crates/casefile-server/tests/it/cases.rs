@@ -466,7 +466,21 @@ async fn publishing_refuses_incomplete_drafts_and_versions_keep_running_cases() 
 async fn comments_associations_contacts_and_termination() {
     let h = Harness::new().await;
     let plan = refund_plan(&h).await;
-    let contact = "11111111-2222-4333-8444-555555555555";
+    let customer = ok(
+        &h,
+        Method::POST,
+        "/api/v2/externalcontacts/contacts",
+        Some(json!({"firstName": "Dana", "lastName": "Customer"})),
+    )
+    .await;
+    let contact = customer["id"].as_str().unwrap().to_owned();
+    let ghost = h
+        .call(Method::POST, &format!("{CM}/cases"), Some(&h.admin), Some(json!({
+            "caseplanId": plan.caseplan, "summary": "For nobody", "externalContactId": "11111111-2222-4333-8444-555555555555",
+            "intake": [{"data": {"order_id_identifier": "T-0"}}]
+        })))
+        .await;
+    assert_eq!(ghost.field(), "externalContactId");
     let case = ok(
         &h,
         Method::POST,

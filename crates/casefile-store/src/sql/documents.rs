@@ -184,6 +184,17 @@ async fn delete(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<()> {
         }
         in_use = q.fetch_one(&mut *conn).await? > 0;
     }
+    if !in_use {
+        // Cases refer to their caseplan and customer intent.
+        let sql = format!(
+            "SELECT COUNT(*) FROM cases WHERE caseplan_id IN ({list}) OR customer_intent_id IN ({list})"
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        for i in &ids {
+            q = q.bind(i);
+        }
+        in_use = q.fetch_one(&mut *conn).await? > 0;
+    }
     if in_use {
         return Err(Error::Conflict {
             constraint: "in_use".to_owned(),

@@ -89,6 +89,7 @@ impl Stored for StoredVersion {
             .filter_map(|s| s.stepplan.worktype_id.clone())
             .collect();
         refs.extend(self.plan.data_schema_id.clone());
+        refs.extend(self.plan.customer_intent_id.clone());
         refs.sort();
         refs.dedup();
         refs
@@ -176,6 +177,15 @@ async fn check_owner(app: &App, owner: Option<&str>) -> ApiResult<()> {
     Ok(())
 }
 
+async fn check_intent(app: &App, caller: &Principal, intent: Option<&str>) -> ApiResult<()> {
+    if let Some(id) = intent {
+        let _: casefile_domain::intent::Intent = documents::load(app, caller, id)
+            .await
+            .map_err(|_| ApiError::bad_request("customerIntentId", "customer intent not found"))?;
+    }
+    Ok(())
+}
+
 pub async fn create(
     app: &App,
     caller: &Principal,
@@ -205,6 +215,12 @@ pub async fn create(
         ),
     };
     check_owner(app, input.default_owner_id.clone().flatten().as_deref()).await?;
+    check_intent(
+        app,
+        caller,
+        input.customer_intent_id.clone().flatten().as_deref(),
+    )
+    .await?;
     let now = app.clock.now();
     let id = new_id();
     let mut plan = CaseplanVersion {
@@ -367,6 +383,12 @@ pub async fn update(
         ));
     }
     check_owner(app, input.default_owner_id.clone().flatten().as_deref()).await?;
+    check_intent(
+        app,
+        caller,
+        input.customer_intent_id.clone().flatten().as_deref(),
+    )
+    .await?;
     if let Some(Some(schema_id)) = &input.data_schema_id {
         let _: Schema = documents::load(app, caller, schema_id)
             .await

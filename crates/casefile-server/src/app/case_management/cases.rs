@@ -234,6 +234,8 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
     {
         return Err(ApiError::bad_request("ownerId", "no user has this id"));
     }
+    crate::app::task::workitems::check_contact(app, caller, input.external_contact_id.as_deref())
+        .await?;
     let data = intake_data(app, caller, &plan, &input.intake).await?;
     let new = NewCase {
         id: new_id(),

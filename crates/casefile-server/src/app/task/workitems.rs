@@ -82,6 +82,22 @@ async fn check_assignee(app: &App, assignee: Option<&str>) -> ApiResult<()> {
     Ok(())
 }
 
+/// The external contact must exist and be visible to the caller.
+pub async fn check_contact(
+    app: &App,
+    caller: &Principal,
+    contact_id: Option<&str>,
+) -> ApiResult<()> {
+    if let Some(id) = contact_id {
+        crate::app::contacts::get(app, caller, id)
+            .await
+            .map_err(|_| {
+                ApiError::bad_request("externalContactId", "external contact not found")
+            })?;
+    }
+    Ok(())
+}
+
 async fn type_status(
     app: &App,
     caller: &Principal,
@@ -162,6 +178,7 @@ pub async fn prepare(
         return Err(ApiError::forbidden(Permission::WorkitemAdd));
     }
     check_assignee(app, draft.assignee_id.as_deref()).await?;
+    check_contact(app, caller, draft.external_contact_id.as_deref()).await?;
     if draft.assignee_id.is_some()
         && !caller.can(Permission::WorkitemAssign, &division_id)
         && !is_self(caller, draft.assignee_id.as_deref())
@@ -281,6 +298,9 @@ pub async fn update(
     } == Patch::default();
     if !only_assignment {
         require_edit(caller, &next)?;
+    }
+    if let Some(Some(contact)) = &patch.external_contact_id {
+        check_contact(app, caller, Some(contact)).await?;
     }
     if let Some(workbin_id) = &patch.workbin_id {
         let division = workbin_division(app, caller, workbin_id).await?;
