@@ -21,6 +21,8 @@ struct Plan {
     schema: &'static str,
     workbin: &'static str,
     stages: [&'static str; 3],
+    intent: &'static str,
+    customer_names: &'static [(&'static str, &'static str)],
     intake: &'static [(&'static str, bool)],
     back_office: bool,
     intake_data: fn(usize) -> Value,
@@ -35,6 +37,19 @@ const PLANS: [Plan; 2] = [
         schema: "Refund",
         workbin: "Refunds",
         stages: ["Capture details", "Approve refund", "Notify customer"],
+        intent: "Refund request",
+        customer_names: &[
+            ("Amara", "Okafor"),
+            ("Bjorn", "Lindqvist"),
+            ("Chen", "Wei"),
+            ("Dolores", "Ruiz"),
+            ("Emeka", "Eze"),
+            ("Fatima", "Zahra"),
+            ("Giulia", "Rossi"),
+            ("Hiroshi", "Tanaka"),
+            ("Ines", "Moreau"),
+            ("Jonas", "Berg"),
+        ],
         intake: &[
             ("order_id_identifier", true),
             ("amount_number", false),
@@ -60,6 +75,19 @@ const PLANS: [Plan; 2] = [
             "Escalation review",
             "Approve remediation",
             "Outbound notification",
+        ],
+        intent: "Complaint escalation",
+        customer_names: &[
+            ("Kwame", "Mensah"),
+            ("Lena", "Schmidt"),
+            ("Mateo", "Silva"),
+            ("Nadia", "Haddad"),
+            ("Oskar", "Nowak"),
+            ("Priya", "Sharma"),
+            ("Quentin", "Dubois"),
+            ("Rosa", "Costa"),
+            ("Sven", "Olsen"),
+            ("Tamar", "Cohen"),
         ],
         intake: &[
             ("customer_id_identifier", true),
@@ -139,12 +167,33 @@ pub async fn load(app: &App, caller: &Principal, back_office_id: &str) -> anyhow
         } else {
             None
         };
+        let intent = super::intents::create_intent(
+            app,
+            caller,
+            super::intents::Fields {
+                name: plan.intent.to_owned(),
+                description: Some(format!("Customers asking about: {}", plan.name)),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(e)?;
+        let customers = seed_customers(
+            app,
+            caller,
+            plan,
+            division
+                .clone()
+                .unwrap_or_else(|| workbin.division_id.clone()),
+        )
+        .await?;
         let input = caseplans::Input {
             name: Some(plan.name.to_owned()),
             reference_prefix: Some(plan.prefix.to_owned()),
             division_id: division.or(Some(workbin.division_id.clone())),
             default_due_duration_seconds: Some(Some(5 * 86_400)),
             data_schema_id: Some(Some(schema.id.clone())),
+            customer_intent_id: Some(Some(intent.id.clone())),
             intake_settings: Some(
                 plan.intake
                     .iter()
@@ -177,9 +226,42 @@ pub async fn load(app: &App, caller: &Principal, back_office_id: &str) -> anyhow
         caseplans::publish(app, caller, &header.id)
             .await
             .map_err(e)?;
-        created += seed_cases(app, caller, plan, &header.id, &stage_types).await?;
+        created += seed_cases(app, caller, plan, &header.id, &stage_types, &customers).await?;
     }
     Ok(created)
+}
+
+async fn seed_customers(
+    app: &App,
+    caller: &Principal,
+    plan: &Plan,
+    division_id: String,
+) -> anyhow::Result<Vec<String>> {
+    let mut ids = Vec::with_capacity(plan.customer_names.len());
+    for (i, (first, last)) in plan.customer_names.iter().enumerate() {
+        let input = casefile_domain::contact::DetailsInput {
+            first_name: Some((*first).to_owned()),
+            last_name: Some((*last).to_owned()),
+            personal_email: Some(format!(
+                "{}.{}@example.com",
+                first.to_lowercase(),
+                last.to_lowercase()
+            )),
+            cell_phone: Some(casefile_domain::contact::PhoneInput {
+                display: Some(format!(
+                    "+44 7700 900{:03}",
+                    i + if plan.back_office { 100 } else { 0 }
+                )),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let c = super::contacts::create(app, caller, Some(division_id.clone()), input)
+            .await
+            .map_err(anyhow::Error::new)?;
+        ids.push(c.id);
+    }
+    Ok(ids)
 }
 
 fn closed_of(statuses: &[Status]) -> Option<&Status> {
@@ -200,6 +282,7 @@ async fn seed_cases(
     plan: &Plan,
     caseplan_id: &str,
     stage_types: &[(casefile_domain::task::worktype::Worktype, Vec<Status>)],
+    customers: &[String],
 ) -> anyhow::Result<usize> {
     let e = anyhow::Error::new;
     let priorities = [
@@ -217,6 +300,7 @@ async fn seed_cases(
             caseplan_id: caseplan_id.to_owned(),
             summary: format!("{} #{}", plan.name, i + 1),
             priority: Some(priorities[i % 4]),
+            external_contact_id: customers.get(i % customers.len().max(1)).cloned(),
             intake: vec![data],
             ..cases::Input::default()
         };

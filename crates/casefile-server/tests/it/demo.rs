@@ -68,6 +68,31 @@ async fn demo_data_loads_once_with_both_scenarios() {
                 .or_insert(0) += 1;
         }
     }
+    let first = h
+        .call(
+            Method::GET,
+            "/api/v2/casemanagement/cases/references/REF-000001",
+            Some(&h.admin),
+            None,
+        )
+        .await;
+    let customer = first.body["externalContact"]["id"]
+        .as_str()
+        .expect("demo cases have customers")
+        .to_owned();
+    let theirs = h
+        .call(
+            Method::GET,
+            &format!("/api/v2/casemanagement/cases/externalcontacts/{customer}"),
+            Some(&h.admin),
+            None,
+        )
+        .await;
+    assert!(
+        theirs.body["entities"].as_array().unwrap().len() >= 2,
+        "a customer has several cases"
+    );
+    assert!(first.body["customerIntent"]["id"].is_string());
     for status in ["InProgress", "Closed", "Terminated"] {
         assert!(
             statuses.get(status).copied().unwrap_or(0) > 0,
