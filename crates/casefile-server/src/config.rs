@@ -45,7 +45,7 @@ impl Default for Config {
             token_ttl_seconds: 86_400,
             max_body_bytes: 1024 * 1024,
             postgres_pool_size: 16,
-            sqlite_readers: 8,
+            sqlite_readers: 4,
             admin_client_id: None,
             admin_client_secret: None,
             log_format: "text".to_owned(),

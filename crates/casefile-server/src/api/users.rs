@@ -162,12 +162,14 @@ async fn render(
     let mut out = Vec::with_capacity(users.len());
     for u in users {
         if !names.contains_key(&u.division_id) {
-            let name = app
-                .store
-                .get_division(&u.division_id)
-                .await
-                .ok()
-                .map(|d| d.name);
+            let now = app.clock.now();
+            let name = match app.caches.division_name(&u.division_id, now) {
+                Some(n) => Some(n),
+                None => app.store.get_division(&u.division_id).await.ok().map(|d| {
+                    app.caches.keep_division_name(&d.id, &d.name, now);
+                    d.name
+                }),
+            };
             names.insert(u.division_id.clone(), name);
         }
         let authorization = grants
@@ -428,15 +430,11 @@ async fn patch_user(
             "does not match the user id in the path",
         ));
     }
-    let current = users::get(&app, &caller, &id).await?;
-    if let Some(email) = &body.email
-        && user::parse_email("email", email)? != current.email
-    {
-        return Err(ApiError::bad_request(
-            "email",
-            "the primary email address cannot be changed",
-        ));
-    }
+    let email = body
+        .email
+        .as_deref()
+        .map(|e| user::parse_email("email", e))
+        .transpose()?;
     let patch = Patch {
         name: body.name,
         department: body.department,
@@ -452,7 +450,7 @@ async fn patch_user(
             .map(|s| UserState::parse("state", s))
             .transpose()?,
     };
-    let user = users::update(&app, &caller, &id, version, patch).await?;
+    let user = users::update(&app, &caller, &id, version, email.as_deref(), patch).await?;
     Ok(Json(
         render_one(&app, &user, &QueryParams::default()).await?,
     ))

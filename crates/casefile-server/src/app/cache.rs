@@ -19,6 +19,7 @@ const DOCUMENTS_MAX: usize = 10_000;
 pub struct Caches {
     documents: Mutex<HashMap<String, (Document, Timestamp)>>,
     schemas: Mutex<HashMap<(String, i64), Arc<SchemaDefinition>>>,
+    division_names: Mutex<HashMap<String, (String, Timestamp)>>,
 }
 
 impl Caches {
@@ -42,6 +43,27 @@ impl Caches {
             for id in ids {
                 cache.remove(id);
             }
+        }
+    }
+
+    pub fn division_name(&self, id: &str, now: Timestamp) -> Option<String> {
+        let cache = self.division_names.lock().ok()?;
+        let (name, at) = cache.get(id)?;
+        ((now - *at).num_seconds() < DOCUMENT_SECONDS).then(|| name.clone())
+    }
+
+    pub fn keep_division_name(&self, id: &str, name: &str, now: Timestamp) {
+        if let Ok(mut cache) = self.division_names.lock() {
+            if cache.len() >= DOCUMENTS_MAX {
+                cache.clear();
+            }
+            cache.insert(id.to_owned(), (name.to_owned(), now));
+        }
+    }
+
+    pub fn forget_division(&self, id: &str) {
+        if let Ok(mut cache) = self.division_names.lock() {
+            cache.remove(id);
         }
     }
 

@@ -124,6 +124,7 @@ pub async fn update(
         .update_division(&next, current.version, &change)
         .await
         .map_err(name_taken)?;
+    app.caches.forget_division(id);
     Ok(next)
 }
 

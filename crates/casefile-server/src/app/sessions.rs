@@ -58,9 +58,16 @@ impl Sessions {
         }
     }
 
-    /// Forget every cached principal (after users or grants change).
+    /// Forget every cached principal (after a change that may touch anyone's grants).
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Forget the cached principals of one user or client (after their record or grants change).
+    pub fn invalidate_subject(&self, subject_id: &str) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.retain(|_, e| e.principal.subject_id != subject_id);
+        }
     }
 
     fn cached(&self, token_hash: &str, now: Timestamp) -> Option<Principal> {

@@ -157,9 +157,16 @@ pub async fn update(
     caller: &Principal,
     id: &str,
     version: i64,
+    email: Option<&str>,
     patch: Patch,
 ) -> ApiResult<User> {
     let current = editable(app, caller, id, Permission::UserEdit).await?;
+    if email.is_some_and(|e| e != current.email) {
+        return Err(ApiError::bad_request(
+            "email",
+            "the primary email address cannot be changed",
+        ));
+    }
     if current.version != version {
         return Err(ApiError::version_mismatch(current.version));
     }
@@ -184,7 +191,7 @@ pub async fn update(
     app.store
         .update_user(&next, current.version, None, &change)
         .await?;
-    app.sessions.invalidate();
+    app.sessions.invalidate_subject(id);
     Ok(next)
 }
 
@@ -217,7 +224,7 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
     app.store
         .update_user(&next, current.version, None, &change)
         .await?;
-    app.sessions.invalidate();
+    app.sessions.invalidate_subject(id);
     Ok(())
 }
 
@@ -270,7 +277,7 @@ pub async fn replace_grants(
     app.store
         .update_user(&next, user.version, Some(&grants), &change)
         .await?;
-    app.sessions.invalidate();
+    app.sessions.invalidate_subject(id);
     Ok(grants)
 }
 

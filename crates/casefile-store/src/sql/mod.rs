@@ -82,7 +82,7 @@ pub struct PoolSizes {
 impl Default for PoolSizes {
     fn default() -> Self {
         Self {
-            readers: 8,
+            readers: 4,
             postgres: 16,
         }
     }
@@ -121,8 +121,11 @@ pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
         Backend::Postgres => {
             let options =
                 AnyConnectOptions::from_str(url).map_err(|e| Error::InvalidUrl(e.to_string()))?;
+            // No ping before every acquire: a dead connection surfaces as an error on use,
+            // which the pool then replaces; the ping doubled every query's round trips.
             let pool = AnyPoolOptions::new()
                 .max_connections(sizes.postgres)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await
@@ -151,6 +154,7 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
         .min_connections(1)
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(10))
         .after_connect(|conn, _meta| {
             Box::pin(async move {

@@ -13,7 +13,6 @@ use utoipa_axum::routes;
 use crate::api::common::{CursorListing, DIVISIONS, Reference, USERS, instant};
 use crate::api::extract::{Caller, JsonBody, PathParams};
 use crate::api::nullable;
-use crate::api::task_query::{ConfigQuery, run_config_query};
 use crate::app::App;
 use crate::app::case_management::caseplans::{self as use_cases, Caseplan};
 use crate::app::task::documents;
@@ -265,31 +264,118 @@ async fn get_caseplans(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/query", tag = "Case Management", request_body = ConfigQuery,
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CaseplanFilter {
+    pub name: String,
+    pub operator: String,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+/// `CaseplanQueryRequest`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = CaseplanQueryRequest)]
+#[allow(dead_code)] // attributes is a projection hint; whole caseplans are returned
+pub struct CaseplanQuery {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub name_search_type: Option<String>,
+    #[serde(default)]
+    pub division_ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub filters: Vec<CaseplanFilter>,
+    #[serde(default)]
+    pub attributes: Option<Vec<String>>,
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+fn text_matches(op: &str, value: &str, wanted: &str) -> bool {
+    let (v, w) = (value.to_lowercase(), wanted.to_lowercase());
+    match op {
+        "CONTAINS" => v.contains(&w),
+        "BEGINS_WITH" => v.starts_with(&w),
+        _ => v == w,
+    }
+}
+
+#[utoipa::path(post, path = "/api/v2/casemanagement/caseplans/query", tag = "Case Management", request_body = CaseplanQuery,
     responses((status = 200, body = CursorListing<CaseplanDto>), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
 async fn post_caseplans_query(
     State(app): State<App>,
     Caller(caller): Caller,
-    JsonBody(body): JsonBody<ConfigQuery>,
+    JsonBody(body): JsonBody<CaseplanQuery>,
 ) -> ApiResult<Json<CursorListing<CaseplanDto>>> {
-    let entities = all(&app, &caller).await?;
-    let listing = run_config_query(
-        &body,
+    let search = match body.name_search_type.as_deref() {
+        None | Some("BEGINS_WITH") => "BEGINS_WITH",
+        Some("CONTAINS") => "CONTAINS",
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "nameSearchType",
+                format!("must be BEGINS_WITH or CONTAINS, got {other:?}"),
+            ));
+        }
+    };
+    for (i, f) in body.filters.iter().enumerate() {
+        if !matches!(f.name.as_str(), "id" | "name" | "divisionId") {
+            return Err(ApiError::bad_request(
+                format!("filters[{i}].name"),
+                "must be id, name or divisionId",
+            ));
+        }
+        if !matches!(f.operator.as_str(), "IN" | "CONTAINS" | "BEGINS_WITH") {
+            return Err(ApiError::bad_request(
+                format!("filters[{i}].operator"),
+                "must be IN, CONTAINS or BEGINS_WITH",
+            ));
+        }
+        if f.values.is_empty() {
+            return Err(ApiError::bad_request(
+                format!("filters[{i}].values"),
+                "needs at least one value",
+            ));
+        }
+    }
+    let mut entities = all(&app, &caller).await?;
+    entities.retain(|c| {
+        let name_ok = body
+            .name
+            .as_deref()
+            .is_none_or(|n| text_matches(search, &c.name, n));
+        let division_ok = body
+            .division_ids
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|d| d == &c.division.id));
+        let filters_ok = body.filters.iter().all(|f| {
+            let value = match f.name.as_str() {
+                "id" => &c.id,
+                "name" => &c.name,
+                _ => &c.division.id,
+            };
+            f.values.iter().any(|v| {
+                if f.operator == "IN" {
+                    value.eq_ignore_ascii_case(v)
+                } else {
+                    text_matches(&f.operator, value, v)
+                }
+            })
+        });
+        name_ok && division_ok && filters_ok
+    });
+    entities.sort_by_key(|c| c.name.to_lowercase());
+    let size = crate::api::common::cursor_page_size(body.page_size)?;
+    crate::api::common::page_slice(
         entities,
-        BASE,
-        &["name", "dateModified"],
-        |c, field| match field {
-            "id" => Some(c.id.clone().into()),
-            "name" => Some(c.name.clone().into()),
-            "referencePrefix" => Some(c.reference_prefix.clone().into()),
-            "divisionId" => Some(c.division.id.clone().into()),
-            "versionState" => Some(c.version_state.into()),
-            "dateModified" => Some(c.date_modified.clone().into()),
-            "customerIntentId" => c.customer_intent.as_ref().map(|r| r.id.clone().into()),
-            _ => None,
-        },
-    )?;
-    Ok(Json(listing))
+        body.after.as_deref(),
+        size,
+        &format!("{BASE}/query"),
+    )
+    .map(Json)
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/caseplans/{caseplanId}", tag = "Case Management",

@@ -53,10 +53,12 @@ pub struct ConfigQuery {
     pub after: Option<String>,
     #[serde(default)]
     pub sort: Option<QuerySort>,
-    /// References are always returned with their ids; nothing further to expand.
+    /// References are always returned with their ids; nothing further to expand
+    /// (a list, or one name as the worktype query sends it).
     #[serde(default)]
     #[allow(dead_code)]
-    pub expands: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<String>>)]
+    pub expands: Option<serde_json::Value>,
 }
 
 pub const FILTERS_MAX: usize = 20;
@@ -117,9 +119,22 @@ pub fn run_config_query<T>(
     all: Vec<T>,
     base: &str,
     sortable: &[&str],
+    filterable: &[&str],
     field: impl Fn(&T, &str) -> Option<Value>,
 ) -> ApiResult<CursorListing<T>> {
     check_filters(&body.filters)?;
+    for (i, f) in body.filters.iter().enumerate() {
+        if !filterable.contains(&f.name.as_str()) {
+            return Err(ApiError::bad_request(
+                format!("filters[{i}].name"),
+                format!(
+                    "{:?} cannot be filtered on; use one of {}",
+                    f.name,
+                    filterable.join(", ")
+                ),
+            ));
+        }
+    }
     let size = cursor_page_size(body.page_size)?;
     let mut matching = Vec::new();
     let mut parsed = Vec::new();

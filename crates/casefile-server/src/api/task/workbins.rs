@@ -110,6 +110,15 @@ async fn post_workbins_query(
         all,
         BASE,
         &["dateModified", "name"],
+        &[
+            "id",
+            "name",
+            "description",
+            "divisionId",
+            "dateCreated",
+            "dateModified",
+            "modifiedBy",
+        ],
         |w, field| match field {
             "id" => Some(w.id.clone().into()),
             "name" => Some(w.name.clone().into()),

@@ -36,6 +36,27 @@ pub fn router() -> OpenApiRouter<App> {
 
 const BASE: &str = "/api/v2/taskmanagement/worktypes";
 
+const WORKTYPE_FILTERS: &[&str] = &[
+    "divisionId",
+    "id",
+    "name",
+    "description",
+    "defaultWorkbinId",
+    "defaultDurationSeconds",
+    "defaultExpirationSeconds",
+    "defaultDueDurationSeconds",
+    "defaultPriority",
+    "defaultLanguageId",
+    "defaultTtlSeconds",
+    "assignmentEnabled",
+    "defaultQueueId",
+    "schemaId",
+    "schemaVersion",
+    "dateCreated",
+    "dateModified",
+    "modifiedBy",
+];
+
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = WorkitemStatus)]
@@ -346,14 +367,23 @@ async fn post_worktypes_query(
         all,
         BASE,
         &["dateModified", "name"],
+        WORKTYPE_FILTERS,
         |w, field| match field {
             "id" => Some(w.id.clone().into()),
             "name" => Some(w.name.clone().into()),
             "description" => w.description.clone().map(Into::into),
             "divisionId" => Some(w.division_id.clone().into()),
             "defaultWorkbinId" => Some(w.default_workbin_id.clone().into()),
-            "schemaId" => w.schema_id.clone().map(Into::into),
+            "defaultDurationSeconds" => w.default_duration_seconds.map(Into::into),
+            "defaultExpirationSeconds" => w.default_expiration_seconds.map(Into::into),
+            "defaultDueDurationSeconds" => w.default_due_duration_seconds.map(Into::into),
+            "defaultPriority" => Some(w.default_priority.into()),
+            "defaultLanguageId" => w.default_language_id.clone().map(Into::into),
+            "defaultTtlSeconds" => w.default_ttl_seconds.map(Into::into),
+            "assignmentEnabled" => Some(w.assignment_enabled.to_string().into()),
             "defaultQueueId" => w.default_queue_id.clone().map(Into::into),
+            "schemaId" => w.schema_id.clone().map(Into::into),
+            "schemaVersion" => w.schema_version.map(Into::into),
             "dateCreated" => Some(instant(w.date_created).into()),
             "dateModified" => Some(instant(w.date_modified).into()),
             "modifiedBy" => w.modified_by.clone().map(Into::into),
@@ -513,21 +543,28 @@ fn status_input(body: StatusInput) -> ApiResult<worktypes::StatusInput> {
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses", tag = "Task Management",
     params(("worktypeId" = String, Path, description = "Worktype ID")),
-    responses((status = 200, body = CursorListing<StatusDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = StatusListing), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_worktype_statuses(
     State(app): State<App>,
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,
-) -> ApiResult<Json<CursorListing<StatusDto>>> {
+) -> ApiResult<Json<StatusListing>> {
     let statuses = worktypes::statuses(&app, &caller, &id).await?;
-    let entities = statuses.iter().map(|s| status_dto(s, &statuses)).collect();
-    Ok(Json(CursorListing {
+    let entities: Vec<StatusDto> = statuses.iter().map(|s| status_dto(s, &statuses)).collect();
+    Ok(Json(StatusListing {
+        total: entities.len() as i64,
         entities,
-        after: None,
-        next_uri: None,
         self_uri: status_uri(&id),
-        count: None,
     }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = WorkitemStatusListing)]
+pub struct StatusListing {
+    pub total: i64,
+    pub entities: Vec<StatusDto>,
+    pub self_uri: String,
 }
 
 #[utoipa::path(post, path = "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses", tag = "Task Management",
