@@ -249,19 +249,17 @@ async fn all(app: &App, caller: &Principal) -> ApiResult<Vec<CaseplanDto>> {
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/caseplans", tag = "Case Management",
-    responses((status = 200, body = CursorListing<CaseplanDto>)), security(("bearer" = [])))]
+    params(("pageSize" = Option<i64>, Query, description = "1 to 200 (default 25)"), ("after" = Option<String>, Query, description = "cursor")),
+    responses((status = 200, body = CursorListing<CaseplanDto>), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_caseplans(
     State(app): State<App>,
     Caller(caller): Caller,
+    q: crate::api::extract::QueryParams,
 ) -> ApiResult<Json<CursorListing<CaseplanDto>>> {
-    let entities = all(&app, &caller).await?;
-    Ok(Json(CursorListing {
-        count: Some(entities.len() as i64),
-        entities,
-        after: None,
-        next_uri: None,
-        self_uri: BASE.to_owned(),
-    }))
+    let mut entities = all(&app, &caller).await?;
+    entities.sort_by_key(|c| c.name.to_lowercase());
+    let size = crate::api::common::cursor_page_size(Some(q.int("pageSize", 1, 200, 25)?))?;
+    crate::api::common::page_slice(entities, q.str("after"), size, BASE).map(Json)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -500,7 +498,7 @@ async fn get_caseplan_version_dataschemas(
 #[serde(rename_all = "camelCase")]
 #[schema(as = IntakeSettingsListing)]
 pub struct IntakeListing {
-    pub intake_settings: Vec<IntakeSettingDto>,
+    pub entities: Vec<IntakeSettingDto>,
     pub self_uri: String,
 }
 
@@ -514,9 +512,28 @@ async fn get_caseplan_version_intakesettings(
 ) -> ApiResult<Json<IntakeListing>> {
     let (_, plan) = load_version(&app, &caller, &id, &v).await?;
     Ok(Json(IntakeListing {
-        intake_settings: plan.intake_settings.iter().map(intake_dto).collect(),
+        entities: plan.intake_settings.iter().map(intake_dto).collect(),
         self_uri: format!("{BASE}/{id}/versions/{v}/intakesettings"),
     }))
+}
+
+/// `CaseplanReference`: a caseplan and one of its versions.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseplanVersionRef {
+    pub id: String,
+    pub name: String,
+    pub version: i64,
+    pub self_uri: String,
+}
+
+fn caseplan_ref(plan: &CaseplanVersion) -> CaseplanVersionRef {
+    CaseplanVersionRef {
+        id: plan.caseplan_id.clone(),
+        name: plan.name.clone(),
+        version: plan.version,
+        self_uri: format!("{BASE}/{}/versions/{}", plan.caseplan_id, plan.version),
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -527,7 +544,7 @@ pub struct StageplanDto {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    pub caseplan: Reference,
+    pub caseplan: CaseplanVersionRef,
     pub date_created: String,
     pub date_modified: String,
     pub self_uri: String,
@@ -548,7 +565,7 @@ pub struct StepplanDto {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    pub caseplan: Reference,
+    pub caseplan: CaseplanVersionRef,
     pub stageplan: Reference,
     pub date_created: String,
     pub date_modified: String,
@@ -562,7 +579,7 @@ fn stageplan_dto(plan: &CaseplanVersion, s: &Stageplan) -> StageplanDto {
         id: s.id.clone(),
         name: s.name.clone(),
         description: s.description.clone(),
-        caseplan: Reference::new(&plan.caseplan_id, Some(plan.name.clone()), BASE),
+        caseplan: caseplan_ref(plan),
         date_created: instant(s.date_created),
         date_modified: instant(s.date_modified),
         self_uri: format!(
@@ -578,7 +595,7 @@ fn stepplan_dto(plan: &CaseplanVersion, s: &Stageplan) -> StepplanDto {
         id: st.id.clone(),
         name: st.name.clone(),
         description: st.description.clone(),
-        caseplan: Reference::new(&plan.caseplan_id, Some(plan.name.clone()), BASE),
+        caseplan: caseplan_ref(plan),
         stageplan: Reference::new(
             &s.id,
             Some(s.name.clone()),
@@ -937,7 +954,7 @@ async fn put_caseplan_intakesettings(
     };
     let (_, plan) = use_cases::update(&app, &caller, &id, input).await?;
     Ok(Json(IntakeListing {
-        intake_settings: plan.intake_settings.iter().map(intake_dto).collect(),
+        entities: plan.intake_settings.iter().map(intake_dto).collect(),
         self_uri: format!("{BASE}/{id}/intakesettings"),
     }))
 }

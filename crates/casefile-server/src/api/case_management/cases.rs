@@ -412,6 +412,8 @@ pub struct StageDto {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Stages and steps are created with their case.
+    pub date_created: String,
     pub date_modified: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_completed: Option<String>,
@@ -431,6 +433,8 @@ pub struct StepDto {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Stages and steps are created with their case.
+    pub date_created: String,
     pub date_modified: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_completed: Option<String>,
@@ -450,6 +454,7 @@ fn stage_dto(c: &Case, s: &Stage) -> StageDto {
         id: s.id.clone(),
         name: s.name.clone(),
         description: s.description.clone(),
+        date_created: instant(c.date_created),
         date_modified: instant(s.date_modified),
         date_completed: s.date_completed.map(instant),
         date_started: s.date_started.map(instant),
@@ -466,6 +471,7 @@ fn step_dto(c: &Case, s: &Stage) -> StepDto {
         id: st.id.clone(),
         name: st.name.clone(),
         description: st.description.clone(),
+        date_created: instant(c.date_created),
         date_modified: instant(st.date_modified),
         date_completed: st.date_completed.map(instant),
         date_started: st.date_started.map(instant),
