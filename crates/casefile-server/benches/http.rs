@@ -35,6 +35,8 @@
 // otherwise reserves for `clock.rs`.
 #![allow(clippy::disallowed_methods)]
 
+mod work;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
@@ -694,6 +696,20 @@ async fn workloads(
     let (commits, commit_connections) = commit_rate(database, duration).await?;
     eprintln!("measuring updates");
     let updates = measure(&clients, Workload::Updates, duration).await?;
+    let admin = token(
+        &http_client()?,
+        target,
+        &[("grant_type", "client_credentials")],
+        "admin token",
+    )
+    .await?;
+    let setup = Arc::new(work::setup(&http_client()?, &target.base, &admin).await?);
+    eprintln!("measuring workitem creation");
+    let creates = work::measure(&clients, &setup, work::Work::CreateWorkitems, duration).await?;
+    eprintln!("measuring workitem status changes");
+    let statuses = work::measure(&clients, &setup, work::Work::ChangeStatus, duration).await?;
+    eprintln!("measuring case lifecycles");
+    let lifecycles = work::measure(&clients, &setup, work::Work::Lifecycles, duration).await?;
     drop(clients);
 
     let backend = &target.label;
@@ -711,6 +727,27 @@ async fn workloads(
         Workload::Updates.name(),
         CLIENTS,
         &updates,
+    );
+    row(
+        &mut table,
+        backend,
+        work::Work::CreateWorkitems.name(),
+        CLIENTS,
+        &creates,
+    );
+    row(
+        &mut table,
+        backend,
+        work::Work::ChangeStatus.name(),
+        CLIENTS,
+        &statuses,
+    );
+    row(
+        &mut table,
+        backend,
+        work::Work::Lifecycles.name(),
+        CLIENTS,
+        &lifecycles,
     );
     let commit_label = match database {
         Database::Sqlite { .. } => {
@@ -769,14 +806,43 @@ async fn workloads(
         UPDATES_TARGET_RATIO * 100.0,
         verdict(ratio >= UPDATES_TARGET_RATIO)
     );
+    let lifecycle_target = match database {
+        Database::Sqlite { .. } => work::LIFECYCLE_TARGET_SQLITE,
+        Database::Postgres { .. } => work::LIFECYCLE_TARGET_POSTGRES,
+    };
+    for (what, out, goal) in [
+        ("workitem creates", &creates, work::WORKITEM_CREATE_TARGET),
+        (
+            "workitem status changes",
+            &statuses,
+            work::WORKITEM_STATUS_TARGET,
+        ),
+        ("completed case lifecycles", &lifecycles, lifecycle_target),
+    ] {
+        let _ = writeln!(
+            report,
+            "- {what}: {:.0}/s against a target of ≥ {goal:.0}/s: {}",
+            out.per_second(),
+            verdict(out.per_second() >= goal)
+        );
+    }
     print!("{report}");
 
-    let failed = warmup.failed + floor.failed + reads.failed + updates.failed;
+    let failed = warmup.failed
+        + floor.failed
+        + reads.failed
+        + updates.failed
+        + creates.failed
+        + statuses.failed
+        + lifecycles.failed;
     for (name, out) in [
         ("warm-up", &warmup),
         ("floor", &floor),
         ("reads", &reads),
         ("updates", &updates),
+        ("workitem creates", &creates),
+        ("status changes", &statuses),
+        ("lifecycles", &lifecycles),
         ("commits", &commits),
     ] {
         if out.failed > 0 {
