@@ -35,6 +35,7 @@
 // otherwise reserves for `clock.rs`.
 #![allow(clippy::disallowed_methods)]
 
+mod large;
 mod work;
 
 use std::fmt::Write as _;
@@ -711,6 +712,36 @@ async fn workloads(
     eprintln!("measuring case lifecycles");
     let lifecycles = work::measure(&clients, &setup, work::Work::Lifecycles, duration).await?;
     drop(clients);
+    let large_n: usize = std::env::var("CASEFILE_BENCH_WORKITEMS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let large = if large_n > 0 && target.server.is_some() {
+        let home = expect_json(
+            http_client()?
+                .get(format!(
+                    "{}/api/v2/authorization/divisions/home",
+                    target.base
+                ))
+                .bearer_auth(&admin),
+            "home division",
+        )
+        .await?;
+        let home = home["id"]
+            .as_str()
+            .ok_or_else(|| anyhow!("no home division"))?
+            .to_owned();
+        eprintln!("loading {large_n} workitems for the large query");
+        let (rate, workbins) = large::load(&database.server_url(), &home, large_n).await?;
+        eprintln!("loaded at {rate:.0} rows/s; querying");
+        Some((
+            large_n,
+            rate,
+            large::query(&http_client()?, &target.base, &admin, &workbins).await?,
+        ))
+    } else {
+        None
+    };
 
     let backend = &target.label;
     let mut table = String::new();
@@ -826,9 +857,21 @@ async fn workloads(
             verdict(out.per_second() >= goal)
         );
     }
+    if let Some((n, rate, out)) = &large {
+        let _ = writeln!(
+            report,
+            "- query by workbin + status category over {n} workitems (bulk-loaded through the store at {rate:.0} rows/s): \
+             p50 {:.2} ms, p99 {:.2} ms against a p99 target of < {:.0} ms: {}",
+            out.percentile_ms(50.0),
+            out.percentile_ms(99.0),
+            large::QUERY_P99_TARGET_MS,
+            verdict(out.percentile_ms(99.0) < large::QUERY_P99_TARGET_MS)
+        );
+    }
     print!("{report}");
 
-    let failed = warmup.failed
+    let failed = large.as_ref().map_or(0, |(_, _, o)| o.failed)
+        + warmup.failed
         + floor.failed
         + reads.failed
         + updates.failed

@@ -70,7 +70,7 @@ pub async fn setup(http: &reqwest::Client, base: &str, admin: &str) -> anyhow::R
     let wt = post("/api/v2/taskmanagement/worktypes".into(), json!({"name": format!("Bench items {run}"), "defaultWorkbinId": id(&wb)?, "schemaId": id(&s)?})).await?;
     let cp = post("/api/v2/casemanagement/caseplans".into(), json!({
         "name": format!("Bench plan {run}"), "referencePrefix": "BN", "dataSchemas": [{"id": id(&s)?}],
-        "intakeSettings": [{"property": "order_id_identifier", "required": true}]
+        "intakeSettings": [{"property": "order_id_identifier", "required": true}, {"property": "amount_number", "required": false}]
     })).await?;
     let cp_id = id(&cp)?;
     let mut stage_statuses = std::collections::HashMap::new();
