@@ -64,7 +64,7 @@ pub async fn get_client(pool: &AnyPool, id: &str) -> Result<OAuthClient> {
     })
 }
 
-pub async fn insert_token(pool: &AnyPool, t: &TokenRecord) -> Result<()> {
+pub async fn insert_token(conn: &mut AnyConnection, t: &TokenRecord) -> Result<()> {
     sqlx::query(
         "INSERT INTO tokens (token_hash, client_id, user_id, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -73,7 +73,7 @@ pub async fn insert_token(pool: &AnyPool, t: &TokenRecord) -> Result<()> {
     .bind(&t.user_id)
     .bind(millis(t.issued_at))
     .bind(millis(t.expires_at))
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -94,10 +94,10 @@ pub async fn get_token(pool: &AnyPool, token_hash: &str) -> Result<TokenRecord> 
     })
 }
 
-pub async fn delete_expired_tokens(pool: &AnyPool, now: Timestamp) -> Result<u64> {
+pub async fn delete_expired_tokens(conn: &mut AnyConnection, now: Timestamp) -> Result<u64> {
     let done = sqlx::query("DELETE FROM tokens WHERE expires_at <= $1")
         .bind(millis(now))
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected())
 }

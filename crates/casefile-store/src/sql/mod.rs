@@ -16,6 +16,9 @@ mod migrate;
 mod rows;
 mod users;
 mod workitems;
+mod writer;
+
+use writer::Writer;
 
 pub use workitems::NO_DUE_DATE;
 
@@ -91,7 +94,7 @@ impl Default for PoolSizes {
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     backend: Backend,
-    writer: AnyPool,
+    writer: Writer,
     reader: AnyPool,
 }
 
@@ -112,9 +115,10 @@ pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
                 .connect_with(options)
                 .await
                 .map_err(Error::from)?;
+            migrate::run(&writer, backend).await?;
             SqlStore {
                 backend,
-                writer,
+                writer: Writer::batched(writer),
                 reader,
             }
         }
@@ -130,14 +134,14 @@ pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
                 .connect_with(options)
                 .await
                 .map_err(Error::from)?;
+            migrate::run(&pool, backend).await?;
             SqlStore {
                 backend,
-                writer: pool.clone(),
+                writer: Writer::Direct(pool.clone()),
                 reader: pool,
             }
         }
     };
-    migrate::run(&store.writer, backend).await?;
     Ok(store)
 }
 
@@ -249,21 +253,23 @@ impl Store for SqlStore {
         candidate: &Division,
         change: &Change,
     ) -> Result<Division> {
-        if let Ok(home) = divisions::home(&self.writer).await {
+        if let Ok(home) = divisions::home(&self.reader).await {
             return Ok(home);
         }
-        let mut tx = self.writer.begin().await?;
-        let created = match divisions::insert(&mut tx, candidate).await {
-            Ok(()) => audit::record(&mut tx, change).await.and(Ok(true)),
-            Err(Error::Conflict { .. }) => Ok(false),
+        let (candidate, change) = (candidate.clone(), change.clone());
+        let inserted = self
+            .writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    divisions::insert(&mut *tx, &candidate).await?;
+                    audit::record(&mut *tx, &change).await
+                })
+            }))
+            .await;
+        match inserted {
+            Ok(()) | Err(Error::Conflict { .. }) => divisions::home(&self.reader).await,
             Err(e) => Err(e),
-        }?;
-        if created {
-            tx.commit().await?;
-        } else {
-            tx.rollback().await?;
         }
-        divisions::home(&self.writer).await
     }
 
     async fn home_division(&self) -> Result<Division> {
@@ -287,11 +293,17 @@ impl Store for SqlStore {
     }
 
     async fn create_division(&self, division: &Division, change: &Change) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        divisions::insert(&mut tx, division).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let division = division.clone();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    divisions::insert(&mut *tx, &division).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn update_division(
@@ -300,28 +312,50 @@ impl Store for SqlStore {
         expected_version: i64,
         change: &Change,
     ) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        divisions::update(&mut tx, division, expected_version).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let division = division.clone();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    divisions::update(&mut *tx, &division, expected_version).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn delete_division(&self, id: &str, change: &Change) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        divisions::delete(&mut tx, id).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let id = id.to_owned();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    divisions::delete(&mut *tx, &id).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn create_user(&self, record: &NewUserRecord<'_>, change: &Change) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        users::insert(&mut tx, record.user, record.password_hash).await?;
-        replace_grants(&mut tx, &record.user.id, record.grants).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let (user, password_hash, grants) = (
+            record.user.clone(),
+            record.password_hash.map(str::to_owned),
+            record.grants.to_vec(),
+        );
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    users::insert(&mut *tx, &user, password_hash.as_deref()).await?;
+                    replace_grants(&mut *tx, &user.id, &grants).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn get_user(&self, id: &str) -> Result<User> {
@@ -343,14 +377,21 @@ impl Store for SqlStore {
         grants: Option<&[Grant]>,
         change: &Change,
     ) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        users::update(&mut tx, user, expected_version).await?;
-        if let Some(grants) = grants {
-            replace_grants(&mut tx, &user.id, grants).await?;
-        }
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let user = user.clone();
+        let grants = grants.map(<[_]>::to_vec);
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    users::update(&mut *tx, &user, expected_version).await?;
+                    if let Some(grants) = grants {
+                        replace_grants(&mut *tx, &user.id, &grants).await?;
+                    }
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn set_user_password(
@@ -360,12 +401,19 @@ impl Store for SqlStore {
         hash: &str,
         change: &Change,
     ) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        users::update(&mut tx, user, expected_version).await?;
-        users::set_password(&mut tx, &user.id, hash).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let user = user.clone();
+        let hash = hash.to_owned();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    users::update(&mut *tx, &user, expected_version).await?;
+                    users::set_password(&mut *tx, &user.id, &hash).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn grants(&self, subject_id: &str) -> Result<Vec<Grant>> {
@@ -378,12 +426,19 @@ impl Store for SqlStore {
         grants: &[Grant],
         change: &Change,
     ) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        auth::upsert_client(&mut tx, client).await?;
-        replace_grants(&mut tx, &client.id, grants).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let client = client.clone();
+        let grants = grants.to_vec();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    auth::upsert_client(&mut *tx, &client).await?;
+                    replace_grants(&mut *tx, &client.id, &grants).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn get_client(&self, id: &str) -> Result<OAuthClient> {
@@ -391,7 +446,13 @@ impl Store for SqlStore {
     }
 
     async fn insert_token(&self, token: &TokenRecord) -> Result<()> {
-        auth::insert_token(&self.writer, token).await
+        let token = token.clone();
+        let token = token.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move { auth::insert_token(&mut *tx, &token).await })
+            }))
+            .await
     }
 
     async fn get_token(&self, token_hash: &str) -> Result<TokenRecord> {
@@ -399,19 +460,29 @@ impl Store for SqlStore {
     }
 
     async fn delete_expired_tokens(&self, now: Timestamp) -> Result<u64> {
-        auth::delete_expired_tokens(&self.writer, now).await
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move { auth::delete_expired_tokens(&mut *tx, now).await })
+            }))
+            .await
     }
 
     async fn write_documents(&self, writes: &[DocumentWrite], changes: &[Change]) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        for write in writes {
-            documents::write(&mut tx, write).await?;
-        }
-        for change in changes {
-            audit::record(&mut tx, change).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let writes = writes.to_vec();
+        let changes = changes.to_vec();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    for write in writes {
+                        documents::write(&mut *tx, &write).await?;
+                    }
+                    for change in changes {
+                        audit::record(&mut *tx, &change).await?;
+                    }
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn get_document(&self, kind: &'static str, id: &str) -> Result<Document> {
@@ -431,15 +502,21 @@ impl Store for SqlStore {
     }
 
     async fn insert_workitems(&self, items: &[Workitem], changes: &[Change]) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        for w in items {
-            workitems::insert(&mut tx, w).await?;
-        }
-        for change in changes {
-            audit::record(&mut tx, change).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let items = items.to_vec();
+        let changes = changes.to_vec();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    for w in items {
+                        workitems::insert(&mut *tx, &w).await?;
+                    }
+                    for change in changes {
+                        audit::record(&mut *tx, &change).await?;
+                    }
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn update_workitem(
@@ -448,19 +525,31 @@ impl Store for SqlStore {
         expected_version: i64,
         change: &Change,
     ) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        workitems::update(&mut tx, workitem, expected_version).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let workitem = workitem.clone();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    workitems::update(&mut *tx, &workitem, expected_version).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn delete_workitem(&self, id: &str, change: &Change) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        workitems::delete(&mut tx, id).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let id = id.to_owned();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    workitems::delete(&mut *tx, &id).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn get_workitem(&self, id: &str) -> Result<Workitem> {
@@ -497,11 +586,17 @@ impl Store for SqlStore {
     }
 
     async fn create_contact(&self, contact: &Contact, change: &Change) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        contacts::insert(&mut tx, contact).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let contact = contact.clone();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    contacts::insert(&mut *tx, &contact).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn update_contact(
@@ -510,19 +605,31 @@ impl Store for SqlStore {
         expected_version: i64,
         change: &Change,
     ) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        contacts::update(&mut tx, contact, expected_version).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let contact = contact.clone();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    contacts::update(&mut *tx, &contact, expected_version).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn delete_contact(&self, id: &str, expected_version: i64, change: &Change) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        contacts::delete(&mut tx, id, expected_version).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let id = id.to_owned();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    contacts::delete(&mut *tx, &id, expected_version).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn get_contact(&self, id: &str) -> Result<Contact> {
@@ -534,11 +641,17 @@ impl Store for SqlStore {
     }
 
     async fn create_contact_note(&self, note: &Note, change: &Change) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        contacts::insert_note(&mut tx, note).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let note = note.clone();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    contacts::insert_note(&mut *tx, &note).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn update_contact_note(
@@ -547,19 +660,32 @@ impl Store for SqlStore {
         expected_version: i64,
         change: &Change,
     ) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        contacts::update_note(&mut tx, note, expected_version).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let note = note.clone();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    contacts::update_note(&mut *tx, &note, expected_version).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn delete_contact_note(&self, contact_id: &str, id: &str, change: &Change) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        contacts::delete_note(&mut tx, contact_id, id).await?;
-        audit::record(&mut tx, change).await?;
-        tx.commit().await?;
-        Ok(())
+        let contact_id = contact_id.to_owned();
+        let id = id.to_owned();
+        let change = change.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    contacts::delete_note(&mut *tx, &contact_id, &id).await?;
+                    audit::record(&mut *tx, &change).await?;
+                    Ok(())
+                })
+            }))
+            .await
     }
 
     async fn get_contact_note(&self, contact_id: &str, id: &str) -> Result<Note> {
@@ -576,39 +702,46 @@ impl Store for SqlStore {
     }
 
     async fn commit_unit(&self, unit: &UnitOfWork) -> Result<Option<String>> {
-        let mut tx = self.writer.begin().await?;
-        let mut reference = None;
-        let mut case_change = None;
-        if let Some(insert) = &unit.case_insert {
-            let number = cases::next_number(&mut tx, &insert.case.caseplan_id).await?;
-            let prefix =
-                casefile_domain::case::reference::Prefix::parse("referencePrefix", &insert.prefix)
-                    .map_err(|e| Error::Corrupt(e.to_string()))?;
-            let mut case = insert.case.clone();
-            case.reference = prefix.reference(number);
-            cases::insert(&mut tx, &case).await?;
-            let mut event = insert.event.clone();
-            event.after = Some(serde_json::to_value(&case)?);
-            case_change = Some(Change::event(event));
-            reference = Some(case.reference);
-        }
-        for (case, expected) in &unit.case_updates {
-            cases::update(&mut tx, case, *expected).await?;
-        }
-        for w in &unit.workitem_inserts {
-            workitems::insert(&mut tx, w).await?;
-        }
-        for (w, expected) in &unit.workitem_updates {
-            workitems::update(&mut tx, w, *expected).await?;
-        }
-        for write in &unit.documents {
-            documents::write(&mut tx, write).await?;
-        }
-        for change in case_change.iter().chain(unit.changes.iter()) {
-            audit::record(&mut tx, change).await?;
-        }
-        tx.commit().await?;
-        Ok(reference)
+        let unit = unit.clone();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    let mut reference = None;
+                    let mut case_change = None;
+                    if let Some(insert) = &unit.case_insert {
+                        let number = cases::next_number(&mut *tx, &insert.case.caseplan_id).await?;
+                        let prefix = casefile_domain::case::reference::Prefix::parse(
+                            "referencePrefix",
+                            &insert.prefix,
+                        )
+                        .map_err(|e| Error::Corrupt(e.to_string()))?;
+                        let mut case = insert.case.clone();
+                        case.reference = prefix.reference(number);
+                        cases::insert(&mut *tx, &case).await?;
+                        let mut event = insert.event.clone();
+                        event.after = Some(serde_json::to_value(&case)?);
+                        case_change = Some(Change::event(event));
+                        reference = Some(case.reference);
+                    }
+                    for (case, expected) in &unit.case_updates {
+                        cases::update(&mut *tx, case, *expected).await?;
+                    }
+                    for w in &unit.workitem_inserts {
+                        workitems::insert(&mut *tx, w).await?;
+                    }
+                    for (w, expected) in &unit.workitem_updates {
+                        workitems::update(&mut *tx, w, *expected).await?;
+                    }
+                    for write in &unit.documents {
+                        documents::write(&mut *tx, write).await?;
+                    }
+                    for change in case_change.iter().chain(unit.changes.iter()) {
+                        audit::record(&mut *tx, change).await?;
+                    }
+                    Ok(reference)
+                })
+            }))
+            .await
     }
 
     async fn get_case(&self, id: &str) -> Result<Case> {

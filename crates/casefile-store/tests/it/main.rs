@@ -838,3 +838,45 @@ async fn divisions_holding_contacts_cannot_be_deleted() {
     );
     assert!(db.store.get_division(&d.id).await.is_ok());
 }
+
+#[tokio::test]
+async fn concurrent_units_commit_together_and_fail_alone() {
+    // On SQLite these land in shared group commits: a refused unit must not take the others
+    // of its batch with it, and every acknowledged one must be stored with its event.
+    let db = db().await;
+    let h = home(&db.store).await;
+    create_user(&db.store, &user(&h.id, "taken@example.com")).await;
+    let mut tasks = Vec::new();
+    for i in 0..60 {
+        let store = db.store.clone();
+        let email = if i % 5 == 0 {
+            "taken@example.com".to_owned()
+        } else {
+            format!("u{i}@example.com")
+        };
+        let u = user(&h.id, &email);
+        tasks.push(tokio::spawn(async move {
+            let record = NewUserRecord {
+                user: &u,
+                password_hash: None,
+                grants: &[],
+            };
+            let result = store.create_user(&record, &event("user", &u.id, 1)).await;
+            (u.id.clone(), result)
+        }));
+    }
+    let mut ok = Vec::new();
+    let mut refused = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            (id, Ok(())) => ok.push(id),
+            (_, Err(Error::Conflict { .. })) => refused += 1,
+            (_, Err(e)) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!((ok.len(), refused), (48, 12));
+    for id in ok {
+        db.store.get_user(&id).await.unwrap();
+        assert_eq!(db.store.events("user", &id).await.unwrap().len(), 1);
+    }
+}
