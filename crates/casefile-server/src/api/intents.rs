@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(post_intents, get_intents))
         .routes(routes!(get_intent, patch_intent, delete_intent))
+        .routes(routes!(post_intents_bulk_retrieve))
         .routes(routes!(post_categories, get_categories))
         .routes(routes!(get_category, patch_category, delete_category))
 }
@@ -374,4 +375,38 @@ async fn delete_category(
 ) -> ApiResult<StatusCode> {
     intents::delete_category(&app, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `BatchGetCustomerIntentsRequest`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = BatchGetCustomerIntentsRequest)]
+pub struct BulkRetrieve {
+    pub ids: Vec<String>,
+}
+
+/// The intents with these ids, in the order asked; ids that are unknown or not visible are
+/// left out.
+#[utoipa::path(post, path = "/api/v2/intents/customerintents/bulk/retrieve", tag = "Intents",
+    request_body = BulkRetrieve,
+    responses((status = 200, body = Vec<IntentDto>), (status = 400, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn post_intents_bulk_retrieve(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<BulkRetrieve>,
+) -> ApiResult<Json<Vec<IntentDto>>> {
+    if body.ids.len() > 100 {
+        return Err(crate::error::ApiError::bad_request(
+            "ids",
+            "at most 100 ids",
+        ));
+    }
+    let mut out = Vec::with_capacity(body.ids.len());
+    for id in &body.ids {
+        if let Ok(i) = intents::get_intent(&app, &caller, id).await {
+            out.push(intent_dto(&i));
+        }
+    }
+    Ok(Json(out))
 }

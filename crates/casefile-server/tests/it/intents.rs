@@ -382,3 +382,39 @@ async fn agents_read_intents_but_only_administrators_change_them() {
     let listing = h.call(Method::GET, INTENTS, Some(&h.admin), None).await;
     assert_eq!(names(&listing.body), ["Refund"]);
 }
+
+#[tokio::test]
+async fn intents_are_retrieved_in_bulk() {
+    let h = crate::harness::Harness::new().await;
+    let mut ids = Vec::new();
+    for name in ["Billing question", "Cancel order"] {
+        let reply = h
+            .call(
+                axum::http::Method::POST,
+                "/api/v2/intents/customerintents",
+                Some(&h.admin),
+                Some(serde_json::json!({"name": name})),
+            )
+            .await;
+        assert!(reply.status.is_success(), "{}", reply.body);
+        ids.push(reply.body["id"].as_str().unwrap().to_owned());
+    }
+    ids.push("00000000-0000-4000-8000-000000000000".to_owned());
+    let reply = h
+        .call(
+            axum::http::Method::POST,
+            "/api/v2/intents/customerintents/bulk/retrieve",
+            Some(&h.admin),
+            Some(serde_json::json!({"ids": ids})),
+        )
+        .await;
+    assert_eq!(reply.status, axum::http::StatusCode::OK, "{}", reply.body);
+    let names: Vec<_> = reply
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, vec!["Billing question", "Cancel order"]);
+}

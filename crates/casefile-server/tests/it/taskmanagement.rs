@@ -776,10 +776,10 @@ async fn agents_see_only_their_divisions_workitems_and_change_only_their_own() {
             Method::PATCH,
             &format!("{home_path}/assignment"),
             Some(&token),
-            Some(json!({"assigneeId": agent["id"]})),
+            Some(json!({"id": agent["id"]})),
         )
         .await;
-    assert_eq!(pulled.status, StatusCode::OK, "{}", pulled.body);
+    assert_eq!(pulled.status, StatusCode::NO_CONTENT, "{}", pulled.body);
     let mine = h
         .call(
             Method::PATCH,
@@ -1057,4 +1057,44 @@ async fn a_job_cut_off_by_a_crash_runs_after_restart() {
         )
         .await;
     assert_eq!(done.body["state"], "Succeeded");
+}
+
+#[tokio::test]
+async fn terminating_into_a_closed_status_closes_first() {
+    let h = Harness::new().await;
+    let s = setup(&h, None).await;
+    let w = create_workitem(
+        &h,
+        &s,
+        "Terminate me",
+        json!({"order_id_identifier": "Z-1"}),
+    )
+    .await;
+    let path = format!("{TM}/workitems/{}/terminate", w["id"].as_str().unwrap());
+    let open = h
+        .call(
+            Method::POST,
+            &path,
+            Some(&h.admin),
+            Some(json!({"statusId": status_id(&s, "Open")})),
+        )
+        .await;
+    assert_eq!(
+        open.field(),
+        "statusId",
+        "only a Closed status may end a termination"
+    );
+    let done = h
+        .call(
+            Method::POST,
+            &path,
+            Some(&h.admin),
+            Some(json!({"statusId": status_id(&s, "Closed")})),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(done.body["statusCategory"], "Closed");
+    assert_eq!(done.body["assignmentState"], "Terminated");
+    let again = h.call(Method::POST, &path, Some(&h.admin), None).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
 }

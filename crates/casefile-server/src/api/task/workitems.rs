@@ -535,38 +535,65 @@ async fn delete_workitem(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `WorkitemTerminate`: optionally the Closed-category status to end in.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = WorkitemTerminate)]
+pub struct Terminate {
+    #[serde(default)]
+    pub status_id: Option<String>,
+}
+
 #[utoipa::path(post, path = "/api/v2/taskmanagement/workitems/{workitemId}/terminate", tag = "Task Management",
-    params(("workitemId" = String, Path, description = "Workitem ID")),
+    params(("workitemId" = String, Path, description = "Workitem ID")), request_body(content = Terminate, description = "optional"),
     responses((status = 200, body = WorkitemDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn post_workitem_terminate(
     State(app): State<App>,
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,
+    body: axum::body::Bytes,
 ) -> ApiResult<(HeaderMap, Json<WorkitemDto>)> {
-    Ok(respond(&use_cases::terminate(&app, &caller, &id).await?))
+    let terminate: Terminate = if body.iter().all(u8::is_ascii_whitespace) {
+        Terminate::default()
+    } else {
+        crate::api::extract::parse_json(&body)?
+    };
+    Ok(respond(
+        &use_cases::terminate_in(&app, &caller, &id, terminate.status_id).await?,
+    ))
 }
 
+/// `WorkitemManualAssign`: the user to assign (`id`); casefile also takes `assigneeId`, and
+/// neither (or `null`) unassigns.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = WorkitemManualAssign)]
 pub struct ManualAssign {
+    #[serde(default)]
+    pub id: Option<String>,
     #[serde(default)]
     pub assignee_id: Option<String>,
 }
 
 #[utoipa::path(patch, path = "/api/v2/taskmanagement/workitems/{workitemId}/assignment", tag = "Task Management",
     params(("workitemId" = String, Path, description = "Workitem ID")), request_body = ManualAssign,
-    responses((status = 200, body = WorkitemDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 204, description = "assigned"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn patch_workitem_assignment(
     State(app): State<App>,
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,
     JsonBody(body): JsonBody<ManualAssign>,
-) -> ApiResult<(HeaderMap, Json<WorkitemDto>)> {
-    uuid("assigneeId", body.assignee_id.as_deref())?;
-    Ok(respond(
-        &use_cases::assign(&app, &caller, &id, body.assignee_id).await?,
-    ))
+) -> ApiResult<(StatusCode, HeaderMap)> {
+    if body.id.is_some() && body.assignee_id.is_some() && body.id != body.assignee_id {
+        return Err(ApiError::bad_request(
+            "id",
+            "id and assigneeId name different users",
+        ));
+    }
+    let assignee = body.id.or(body.assignee_id);
+    uuid("id", assignee.as_deref())?;
+    let w = use_cases::assign(&app, &caller, &id, assignee).await?;
+    Ok((StatusCode::NO_CONTENT, etag(w.version)))
 }
 
 fn history_name(key: &str) -> Option<String> {

@@ -368,8 +368,13 @@ pub async fn update(
         return Ok(current);
     }
     next.touch(Some(caller.subject_id.clone()), now);
-    save(app, caller, &current, &next, "workitem.updated").await?;
-    Ok(next)
+    match save(app, caller, &current, &next, "workitem.updated").await {
+        // With If-Match, losing the race to another writer is a failed precondition.
+        Err(e) if expected.is_some() && e.status == axum::http::StatusCode::CONFLICT => {
+            Err(ApiError::precondition_failed(current.version + 1))
+        }
+        other => other.map(|()| next),
+    }
 }
 
 async fn save(
@@ -435,12 +440,34 @@ pub async fn assign(
 }
 
 pub async fn terminate(app: &App, caller: &Principal, id: &str) -> ApiResult<Workitem> {
+    terminate_in(app, caller, id, None).await
+}
+
+/// Terminates, first moving to `status_id` (a Closed-category status of the worktype) if given.
+pub async fn terminate_in(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    status_id: Option<String>,
+) -> ApiResult<Workitem> {
     let current = get(app, caller, id).await?;
     if !caller.can(Permission::WorkitemTerminate, &current.division_id) {
         require_edit(caller, &current)?;
     }
     let now = app.clock.now();
     let mut next = current.clone();
+    if let Some(status_id) = status_id {
+        let worktype: Worktype = documents::load(app, caller, &current.type_id).await?;
+        let to = type_status(app, caller, &worktype, &status_id, "statusId").await?;
+        if to.category != casefile_domain::task::status::Category::Closed {
+            return Err(ApiError::bad_request(
+                "statusId",
+                "must be a status in the Closed category",
+            ));
+        }
+        let from = type_status(app, caller, &worktype, &current.status_id, "statusId").await?;
+        next.change_status(&from, &to, now)?;
+    }
     next.terminate(now)?;
     next.touch(Some(caller.subject_id.clone()), now);
     save(app, caller, &current, &next, "workitem.terminated").await?;
