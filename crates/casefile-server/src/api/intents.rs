@@ -22,6 +22,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(post_intents, get_intents))
         .routes(routes!(get_intent, patch_intent, delete_intent))
         .routes(routes!(post_intents_bulk_retrieve))
+        .routes(routes!(post_intent_assignment))
+        .routes(routes!(get_intent_assignments))
         .routes(routes!(post_categories, get_categories))
         .routes(routes!(get_category, patch_category, delete_category))
 }
@@ -409,4 +411,109 @@ async fn post_intents_bulk_retrieve(
         }
     }
     Ok(Json(out))
+}
+
+/// `CustomerIntentAssignmentRequest`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = CustomerIntentAssignmentRequest)]
+pub struct AssignmentRequest {
+    #[serde(default)]
+    pub source_id: Option<String>,
+    #[serde(default)]
+    pub session_id: Option<String>,
+    #[serde(default)]
+    pub conversation_id: Option<String>,
+    #[serde(default)]
+    pub source_type: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NamedRef {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub self_uri: String,
+}
+
+/// `CustomerIntentAssignmentResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = CustomerIntentAssignmentResponse)]
+pub struct AssignmentDto {
+    pub customer_intent: NamedRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<NamedRef>,
+    pub date_most_recently_assigned: String,
+}
+
+fn assignment_dto(a: &intents::Assignment, intent: Option<&Intent>) -> AssignmentDto {
+    AssignmentDto {
+        customer_intent: NamedRef {
+            id: a.intent_id.clone(),
+            name: intent.map(|i| i.name.clone()),
+            self_uri: format!("{INTENTS}/{}", a.intent_id),
+        },
+        category: intent
+            .and_then(|i| i.category_id.clone())
+            .map(|c| NamedRef {
+                self_uri: format!("{CATEGORIES}/{c}"),
+                id: c,
+                name: None,
+            }),
+        date_most_recently_assigned: instant(a.date_most_recent),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v2/intents/assignments/externalcontacts/{externalContactId}/customerintents/{customerIntentId}/assignment", tag = "Intents",
+    params(("externalContactId" = String, Path, description = "External contact ID"), ("customerIntentId" = String, Path, description = "Customer intent ID")),
+    request_body = AssignmentRequest,
+    responses((status = 200, body = AssignmentDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn post_intent_assignment(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams((contact_id, intent_id)): PathParams<(String, String)>,
+    JsonBody(body): JsonBody<AssignmentRequest>,
+) -> ApiResult<Json<AssignmentDto>> {
+    let source_id = body.source_id.or(body.session_id);
+    let (a, intent) = intents::assign(
+        &app,
+        &caller,
+        &contact_id,
+        &intent_id,
+        body.source_type,
+        source_id,
+        body.conversation_id,
+    )
+    .await?;
+    Ok(Json(assignment_dto(&a, Some(&intent))))
+}
+
+#[utoipa::path(get, path = "/api/v2/intents/assignments/externalcontacts/{externalContactId}", tag = "Intents",
+    params(("externalContactId" = String, Path, description = "External contact ID"), ("pageSize" = Option<i64>, Query, description = "Page size"), ("pageNumber" = Option<i64>, Query, description = "Page number")),
+    responses((status = 200, body = EntityListing<AssignmentDto>), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn get_intent_assignments(
+    State(app): State<App>,
+    Caller(caller): Caller,
+    PathParams(contact_id): PathParams<String>,
+    q: QueryParams,
+) -> ApiResult<Json<EntityListing<AssignmentDto>>> {
+    let page = page(&q, 25)?;
+    let all = intents::assignments(&app, &caller, &contact_id).await?;
+    let total = all.len() as i64;
+    let entities = all
+        .iter()
+        .skip(page.offset() as usize)
+        .take(page.size as usize)
+        .map(|(a, i)| assignment_dto(a, i.as_ref()))
+        .collect();
+    Ok(Json(EntityListing::new(
+        entities,
+        total,
+        page,
+        &format!("/api/v2/intents/assignments/externalcontacts/{contact_id}"),
+    )))
 }

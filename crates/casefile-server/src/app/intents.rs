@@ -274,3 +274,136 @@ pub async fn delete_intent(app: &App, caller: &Principal, id: &str) -> ApiResult
     batch.delete(&current, actor(caller, app.clock.now()))?;
     batch.commit(app, Intent::WHAT).await
 }
+
+/// A customer intent recorded against an external contact (by a case, a bot, …); one per
+/// contact and intent, refreshed when assigned again.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Assignment {
+    pub id: String,
+    pub contact_id: String,
+    pub intent_id: String,
+    pub source_type: Option<String>,
+    pub source_id: Option<String>,
+    pub conversation_id: Option<String>,
+    pub version: i64,
+    pub date_created: Timestamp,
+    pub date_most_recent: Timestamp,
+}
+
+impl Stored for Assignment {
+    const KIND: &'static str = "intent_assignment";
+    const WHAT: &'static str = "intent assignment";
+    const VIEW: Permission = Permission::ContactView;
+    const EDIT: Permission = Permission::ContactEdit;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    /// Unique per contact: the intent.
+    fn name(&self) -> &str {
+        &self.intent_id
+    }
+    fn division_id(&self) -> Option<&str> {
+        None
+    }
+    fn parent_id(&self) -> Option<&str> {
+        Some(&self.contact_id)
+    }
+    fn refs(&self) -> Vec<String> {
+        vec![self.intent_id.clone()]
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn date_created(&self) -> Timestamp {
+        self.date_created
+    }
+    fn date_modified(&self) -> Timestamp {
+        self.date_most_recent
+    }
+}
+
+pub const SOURCE_TYPES: [&str; 7] = [
+    "Bot",
+    "Case",
+    "Copilot",
+    "Digitalbot",
+    "Segment",
+    "Topic",
+    "Unknown",
+];
+
+/// Records (or refreshes) that the contact showed this intent.
+pub async fn assign(
+    app: &App,
+    caller: &Principal,
+    contact_id: &str,
+    intent_id: &str,
+    source_type: Option<String>,
+    source_id: Option<String>,
+    conversation_id: Option<String>,
+) -> ApiResult<(Assignment, Intent)> {
+    let contact = crate::app::contacts::get(app, caller, contact_id).await?;
+    if !caller.can(Permission::ContactEdit, &contact.division_id) {
+        return Err(ApiError::forbidden(Permission::ContactEdit));
+    }
+    let intent = get_intent(app, caller, intent_id).await?;
+    if let Some(t) = &source_type
+        && !SOURCE_TYPES.contains(&t.as_str())
+    {
+        return Err(ApiError::bad_request(
+            "sourceType",
+            format!("must be one of {}", SOURCE_TYPES.join(", ")),
+        ));
+    }
+    let now = app.clock.now();
+    let existing: Vec<Assignment> = documents::list(app, caller, Some(contact_id)).await?;
+    let mut batch = Batch::default();
+    let assignment = match existing.into_iter().find(|a| a.intent_id == intent_id) {
+        Some(current) => {
+            let next = Assignment {
+                source_type,
+                source_id,
+                conversation_id,
+                version: current.version + 1,
+                date_most_recent: now,
+                ..current.clone()
+            };
+            batch.update(&current, &next, actor(caller, now))?;
+            next
+        }
+        None => {
+            let new = Assignment {
+                id: new_id(),
+                contact_id: contact_id.to_owned(),
+                intent_id: intent_id.to_owned(),
+                source_type,
+                source_id,
+                conversation_id,
+                version: 1,
+                date_created: now,
+                date_most_recent: now,
+            };
+            batch.insert(&new, actor(caller, now))?;
+            new
+        }
+    };
+    batch.commit(app, Assignment::WHAT).await?;
+    Ok((assignment, intent))
+}
+
+/// The contact's intent assignments, most recent first.
+pub async fn assignments(
+    app: &App,
+    caller: &Principal,
+    contact_id: &str,
+) -> ApiResult<Vec<(Assignment, Option<Intent>)>> {
+    crate::app::contacts::get(app, caller, contact_id).await?;
+    let mut all: Vec<Assignment> = documents::list(app, caller, Some(contact_id)).await?;
+    all.sort_by_key(|a| std::cmp::Reverse(a.date_most_recent));
+    let mut out = Vec::with_capacity(all.len());
+    for a in all {
+        let intent = get_intent(app, caller, &a.intent_id).await.ok();
+        out.push((a, intent));
+    }
+    Ok(out)
+}

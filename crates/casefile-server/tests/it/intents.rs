@@ -418,3 +418,84 @@ async fn intents_are_retrieved_in_bulk() {
         .collect();
     assert_eq!(names, vec!["Billing question", "Cancel order"]);
 }
+
+#[tokio::test]
+async fn intents_are_assigned_to_contacts() {
+    use axum::http::{Method, StatusCode};
+    use serde_json::json;
+    let h = crate::harness::Harness::new().await;
+    let contact = h
+        .call(
+            Method::POST,
+            "/api/v2/externalcontacts/contacts",
+            Some(&h.admin),
+            Some(json!({"firstName": "Ada", "lastName": "Buyer"})),
+        )
+        .await;
+    let intent = h
+        .call(
+            Method::POST,
+            "/api/v2/intents/customerintents",
+            Some(&h.admin),
+            Some(json!({"name": "Refund request"})),
+        )
+        .await;
+    let (c, i) = (
+        contact.body["id"].as_str().unwrap().to_owned(),
+        intent.body["id"].as_str().unwrap().to_owned(),
+    );
+    let path =
+        format!("/api/v2/intents/assignments/externalcontacts/{c}/customerintents/{i}/assignment");
+    let first = h
+        .call(
+            Method::POST,
+            &path,
+            Some(&h.admin),
+            Some(json!({"sourceType": "Case", "sourceId": "case-1"})),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(first.body["customerIntent"]["name"], "Refund request");
+    h.clock.advance(std::time::Duration::from_secs(60));
+    h.call(
+        Method::POST,
+        &path,
+        Some(&h.admin),
+        Some(json!({"sourceType": "Case", "sourceId": "case-2"})),
+    )
+    .await;
+    let listed = h
+        .call(
+            Method::GET,
+            &format!("/api/v2/intents/assignments/externalcontacts/{c}"),
+            Some(&h.admin),
+            None,
+        )
+        .await;
+    assert_eq!(
+        listed.body["total"], 1,
+        "one assignment per contact and intent"
+    );
+    assert_eq!(
+        listed.body["entities"][0]["dateMostRecentlyAssigned"],
+        "2026-03-02T09:01:00.000Z"
+    );
+    let bad = h
+        .call(
+            Method::POST,
+            &path,
+            Some(&h.admin),
+            Some(json!({"sourceType": "Telepathy"})),
+        )
+        .await;
+    assert_eq!(bad.field(), "sourceType");
+    let in_use = h
+        .call(
+            Method::DELETE,
+            &format!("/api/v2/intents/customerintents/{i}"),
+            Some(&h.admin),
+            None,
+        )
+        .await;
+    assert_eq!(in_use.status, StatusCode::CONFLICT);
+}

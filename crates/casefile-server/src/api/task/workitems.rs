@@ -553,7 +553,8 @@ async fn post_workitem_terminate(
     PathParams(id): PathParams<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<(HeaderMap, Json<WorkitemDto>)> {
-    let terminate: Terminate = if body.iter().all(u8::is_ascii_whitespace) {
+    let text = String::from_utf8_lossy(&body);
+    let terminate: Terminate = if text.trim().is_empty() || text.trim() == "null" {
         Terminate::default()
     } else {
         crate::api::extract::parse_json(&body)?

@@ -228,5 +228,6 @@ event_kinds!(
     "caseplan",
     "caseplan_version",
     "comment",
-    "association"
+    "association",
+    "intent_assignment"
 );
