@@ -148,6 +148,9 @@ async fn send(request: reqwest::RequestBuilder) -> Result<Value, String> {
     if !status.is_success() {
         return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(&body)));
     }
+    if body.is_empty() {
+        return Ok(Value::Null); // 204, e.g. the assignment
+    }
     serde_json::from_slice(&body).map_err(|e| e.to_string())
 }
 
