@@ -1,6 +1,6 @@
-//! Read-through caches for what every workitem request reads and rarely changes:
-//! configuration documents (kept for [`DOCUMENT_SECONDS`], dropped at once when this node
-//! writes them) and parsed schema versions (immutable, kept until restart).
+//! Read-through caches for what every request reads and rarely changes: configuration
+//! documents, users and division names (kept for [`DOCUMENT_SECONDS`], dropped at once when
+//! this node writes them) and parsed schema versions (immutable, kept until restart).
 //!
 //! Another node's change to a document is seen within `DOCUMENT_SECONDS`; a write based on a
 //! stale copy fails its version check instead of overwriting.
@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use casefile_domain::Timestamp;
 use casefile_domain::schema::SchemaDefinition;
+use casefile_domain::user::User;
 use casefile_store::Document;
 
 pub const DOCUMENT_SECONDS: i64 = 2;
@@ -20,6 +21,7 @@ pub struct Caches {
     documents: Mutex<HashMap<String, (Document, Timestamp)>>,
     schemas: Mutex<HashMap<(String, i64), Arc<SchemaDefinition>>>,
     division_names: Mutex<HashMap<String, (String, Timestamp)>>,
+    users: Mutex<HashMap<String, (User, Timestamp)>>,
 }
 
 impl Caches {
@@ -63,6 +65,28 @@ impl Caches {
 
     pub fn forget_division(&self, id: &str) {
         if let Ok(mut cache) = self.division_names.lock() {
+            cache.remove(id);
+        }
+    }
+
+    /// Users are read on every `GET /users/me` and every workitem assignment check.
+    pub fn user(&self, id: &str, now: Timestamp) -> Option<User> {
+        let cache = self.users.lock().ok()?;
+        let (user, at) = cache.get(id)?;
+        ((now - *at).num_seconds() < DOCUMENT_SECONDS).then(|| user.clone())
+    }
+
+    pub fn keep_user(&self, user: &User, now: Timestamp) {
+        if let Ok(mut cache) = self.users.lock() {
+            if cache.len() >= DOCUMENTS_MAX {
+                cache.clear();
+            }
+            cache.insert(user.id.clone(), (user.clone(), now));
+        }
+    }
+
+    pub fn forget_user(&self, id: &str) {
+        if let Ok(mut cache) = self.users.lock() {
             cache.remove(id);
         }
     }

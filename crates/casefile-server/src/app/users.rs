@@ -104,10 +104,17 @@ pub async fn create(
 
 /// A user visible to the caller, or 404 (never revealing users of other divisions).
 pub async fn get(app: &App, caller: &Principal, id: &str) -> ApiResult<User> {
-    let user = match app.store.get_user(id).await {
-        Ok(u) => u,
-        Err(StoreError::NotFound) => return Err(ApiError::not_found("user")),
-        Err(e) => return Err(e.into()),
+    let now = app.clock.now();
+    let user = match app.caches.user(id, now) {
+        Some(u) => u,
+        None => match app.store.get_user(id).await {
+            Ok(u) => {
+                app.caches.keep_user(&u, now);
+                u
+            }
+            Err(StoreError::NotFound) => return Err(ApiError::not_found("user")),
+            Err(e) => return Err(e.into()),
+        },
     };
     let is_self = caller.kind == SubjectKind::User && caller.subject_id == user.id;
     if !is_self && !caller.can(Permission::UserView, &user.division_id) {
@@ -192,6 +199,7 @@ pub async fn update(
         .update_user(&next, current.version, None, &change)
         .await?;
     app.sessions.invalidate_subject(id);
+    app.caches.forget_user(id);
     Ok(next)
 }
 
@@ -225,6 +233,7 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
         .update_user(&next, current.version, None, &change)
         .await?;
     app.sessions.invalidate_subject(id);
+    app.caches.forget_user(id);
     Ok(())
 }
 
@@ -278,6 +287,7 @@ pub async fn replace_grants(
         .update_user(&next, user.version, Some(&grants), &change)
         .await?;
     app.sessions.invalidate_subject(id);
+    app.caches.forget_user(id);
     Ok(grants)
 }
 
