@@ -901,7 +901,7 @@ pub struct CaseQueryJobCreate {
 }
 
 fn case_query(body: CaseQueryJobCreate) -> ApiResult<(casefile_store::CaseQuery, i64)> {
-    use casefile_store::{CaseColumn, CaseFilter, CaseSort, FilterOp, FilterValue};
+    use casefile_store::{CaseColumn, CaseFilter, CaseSort, FilterValue};
     if body.filters.len() > 20 {
         return Err(ApiError::bad_request("filters", "at most 20 filters"));
     }
@@ -926,35 +926,8 @@ fn case_query(body: CaseQueryJobCreate) -> ApiResult<(casefile_store::CaseQuery,
                 ));
             }
         };
-        let op = match f.operator.as_str() {
-            "EQ" => FilterOp::Eq,
-            "NEQ" => FilterOp::Neq,
-            "GT" => FilterOp::Gt,
-            "LT" => FilterOp::Lt,
-            "GTE" => FilterOp::Gte,
-            "LTE" => FilterOp::Lte,
-            "IN" => FilterOp::In,
-            "CONTAINS" => FilterOp::Contains,
-            "BETWEEN" => FilterOp::Between,
-            "BEGINS_WITH" => FilterOp::BeginsWith,
-            other => {
-                return Err(ApiError::bad_request(
-                    at("operator"),
-                    format!("{other:?} is not an operator"),
-                ));
-            }
-        };
-        let arity_ok = match op {
-            FilterOp::In => (1..=100).contains(&f.values.len()),
-            FilterOp::Between => f.values.len() == 2,
-            _ => f.values.len() == 1,
-        };
-        if !arity_ok {
-            return Err(ApiError::bad_request(
-                at("values"),
-                "has the wrong number of values for the operator",
-            ));
-        }
+        let op = crate::api::task_query::operator(i, &f.operator)?;
+        crate::api::task_query::check_arity(i, op, f.values.len())?;
         let mut values = Vec::with_capacity(f.values.len());
         for v in f.values {
             values.push(match column {

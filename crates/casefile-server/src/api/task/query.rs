@@ -64,7 +64,8 @@ pub struct ConfigQuery {
 pub const FILTERS_MAX: usize = 20;
 pub const VALUES_MAX: usize = 100;
 
-fn operator(i: usize, name: &str) -> ApiResult<FilterOp> {
+/// A filter's operator, named as the Genesys query bodies spell them.
+pub fn operator(i: usize, name: &str) -> ApiResult<FilterOp> {
     Ok(match name {
         "EQ" => FilterOp::Eq,
         "NEQ" => FilterOp::Neq,
@@ -87,7 +88,8 @@ fn operator(i: usize, name: &str) -> ApiResult<FilterOp> {
     })
 }
 
-fn check_arity(i: usize, op: FilterOp, n: usize) -> ApiResult<()> {
+/// IN takes 1 to 100 values, BETWEEN two, every other operator one.
+pub fn check_arity(i: usize, op: FilterOp, n: usize) -> ApiResult<()> {
     let ok = match op {
         FilterOp::In => (1..=VALUES_MAX).contains(&n),
         FilterOp::Between => n == 2,
