@@ -16,6 +16,9 @@
 //!   SQLite, which has one writer, in WAL mode with `synchronous=FULL` like the server). No pool:
 //!   sqlx pools ping the connection before every statement, which is not the database's cost.
 //!
+//! `CASEFILE_BENCH_ONLY=creates,statuses` measures only the named workloads (floor, reads,
+//! commits, updates, creates, statuses, lifecycles); the others report 0. Useful under `perf`.
+//!
 //! The server runs in-process on a fresh database (a new SQLite file in a temporary directory, or
 //! a new `casefile_bench_*` PostgreSQL database on the server `CASEFILE_BENCH_DATABASE_URL` names,
 //! dropped at the end), sharing one multi-thread tokio runtime, and so the machine's cores, with the
@@ -681,6 +684,13 @@ async fn workloads(
         target.base,
         duration.as_secs_f64()
     );
+    // `CASEFILE_BENCH_ONLY=creates,statuses` measures only the named workloads (for profiling);
+    // the others run for no time and report 0.
+    let selected = std::env::var("CASEFILE_BENCH_ONLY").ok();
+    let only = |name: &str| match &selected {
+        Some(list) if !list.split(',').any(|w| w.trim() == name) => Duration::ZERO,
+        _ => duration,
+    };
     let clients = setup_clients(target).await?;
     eprintln!(
         "set up {} users and their tokens; warming up for {} s",
@@ -690,13 +700,13 @@ async fn workloads(
     let warmup = measure(&clients, Workload::Reads, WARMUP).await?;
 
     eprintln!("measuring the HTTP floor");
-    let floor = measure(&clients, Workload::Floor, duration).await?;
+    let floor = measure(&clients, Workload::Floor, only("floor")).await?;
     eprintln!("measuring reads");
-    let reads = measure(&clients, Workload::Reads, duration).await?;
+    let reads = measure(&clients, Workload::Reads, only("reads")).await?;
     eprintln!("measuring the database's own commit rate");
-    let (commits, commit_connections) = commit_rate(database, duration).await?;
+    let (commits, commit_connections) = commit_rate(database, only("commits")).await?;
     eprintln!("measuring updates");
-    let updates = measure(&clients, Workload::Updates, duration).await?;
+    let updates = measure(&clients, Workload::Updates, only("updates")).await?;
     let admin = token(
         &http_client()?,
         target,
@@ -706,11 +716,19 @@ async fn workloads(
     .await?;
     let setup = Arc::new(work::setup(&http_client()?, &target.base, &admin).await?);
     eprintln!("measuring workitem creation");
-    let creates = work::measure(&clients, &setup, work::Work::CreateWorkitems, duration).await?;
+    let creates = work::measure(
+        &clients,
+        &setup,
+        work::Work::CreateWorkitems,
+        only("creates"),
+    )
+    .await?;
     eprintln!("measuring workitem status changes");
-    let statuses = work::measure(&clients, &setup, work::Work::ChangeStatus, duration).await?;
+    let statuses =
+        work::measure(&clients, &setup, work::Work::ChangeStatus, only("statuses")).await?;
     eprintln!("measuring case lifecycles");
-    let lifecycles = work::measure(&clients, &setup, work::Work::Lifecycles, duration).await?;
+    let lifecycles =
+        work::measure(&clients, &setup, work::Work::Lifecycles, only("lifecycles")).await?;
     drop(clients);
     let large_n: usize = std::env::var("CASEFILE_BENCH_WORKITEMS")
         .ok()

@@ -13,7 +13,7 @@ pub enum Error {
     VersionMismatch { current: i64 },
     /// The database cannot be reached or is out of resources; worth retrying.
     #[error("storage unavailable")]
-    Unavailable(#[source] sqlx::Error),
+    Unavailable(#[source] Cause),
     /// A stored value could not be read back (corruption or a bug).
     #[error("corrupt row: {0}")]
     Corrupt(String),
@@ -21,8 +21,11 @@ pub enum Error {
     #[error("{0}")]
     InvalidUrl(String),
     #[error("database error")]
-    Database(#[source] sqlx::Error),
+    Database(#[source] Cause),
 }
+
+/// The database driver's own error behind an [`Error`].
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -31,7 +34,7 @@ impl From<sqlx::Error> for Error {
         match err {
             sqlx::Error::RowNotFound => Error::NotFound,
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                Error::Unavailable(err)
+                Error::Unavailable(Box::new(err))
             }
             sqlx::Error::Database(ref db) => {
                 use sqlx::error::ErrorKind;
@@ -44,11 +47,13 @@ impl From<sqlx::Error> for Error {
                                 .unwrap_or_else(|| sqlite_constraint(db.message())),
                         }
                     }
-                    _ if is_resource_exhausted(db.code().as_deref()) => Error::Unavailable(err),
-                    _ => Error::Database(err),
+                    _ if is_resource_exhausted(db.code().as_deref()) => {
+                        Error::Unavailable(Box::new(err))
+                    }
+                    _ => Error::Database(Box::new(err)),
                 }
             }
-            other => Error::Database(other),
+            other => Error::Database(Box::new(other)),
         }
     }
 }
@@ -60,7 +65,7 @@ impl From<serde_json::Error> for Error {
 }
 
 /// SQLite names the columns, not the constraint: "UNIQUE constraint failed: users.email".
-fn sqlite_constraint(message: &str) -> String {
+pub(crate) fn sqlite_constraint(message: &str) -> String {
     message
         .split_once(": ")
         .map(|(_, cols)| cols.to_owned())

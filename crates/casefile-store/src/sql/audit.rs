@@ -1,13 +1,14 @@
 //! The event and outbox rows every mutation writes in its own transaction.
 
-use sqlx::{AnyConnection, AnyPool, Row};
+use super::tx::{self, Tx};
+use sqlx::{AnyPool, Row};
 
 use super::rows::{instant, json_text, millis, parse_json};
 use crate::{Change, Event, Result};
 
-pub async fn record(conn: &mut AnyConnection, change: &Change) -> Result<()> {
+pub async fn record(conn: &mut Tx, change: &Change) -> Result<()> {
     let e = &change.event;
-    sqlx::query(
+    tx::query(
         "INSERT INTO events (entity_type, entity_id, version, kind, actor_id, at, before, after)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -22,7 +23,7 @@ pub async fn record(conn: &mut AnyConnection, change: &Change) -> Result<()> {
     .execute(&mut *conn)
     .await?;
     for message in &change.outbox {
-        sqlx::query(
+        tx::query(
             "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(&message.topic)

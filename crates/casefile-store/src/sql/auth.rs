@@ -1,8 +1,9 @@
 //! Grants, OAuth clients and access tokens.
 
+use super::tx::{self, Tx};
 use casefile_domain::Timestamp;
 use casefile_domain::authz::{Grant, Role};
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyPool, Row};
 
 use super::rows::{instant, millis};
 use super::scope_of;
@@ -29,8 +30,8 @@ pub async fn grants(pool: &AnyPool, subject_id: &str) -> Result<Vec<Grant>> {
     Ok(grants)
 }
 
-pub async fn upsert_client(conn: &mut AnyConnection, c: &OAuthClient) -> Result<()> {
-    sqlx::query(
+pub async fn upsert_client(conn: &mut Tx, c: &OAuthClient) -> Result<()> {
+    tx::query(
         "INSERT INTO oauth_clients (id, name, secret_hash, version, date_created, date_modified)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, secret_hash = excluded.secret_hash,
@@ -64,8 +65,8 @@ pub async fn get_client(pool: &AnyPool, id: &str) -> Result<OAuthClient> {
     })
 }
 
-pub async fn insert_token(conn: &mut AnyConnection, t: &TokenRecord) -> Result<()> {
-    sqlx::query(
+pub async fn insert_token(conn: &mut Tx, t: &TokenRecord) -> Result<()> {
+    tx::query(
         "INSERT INTO tokens (token_hash, client_id, user_id, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&t.token_hash)
@@ -94,10 +95,10 @@ pub async fn get_token(pool: &AnyPool, token_hash: &str) -> Result<TokenRecord> 
     })
 }
 
-pub async fn delete_expired_tokens(conn: &mut AnyConnection, now: Timestamp) -> Result<u64> {
-    let done = sqlx::query("DELETE FROM tokens WHERE expires_at <= $1")
+pub async fn delete_expired_tokens(conn: &mut Tx, now: Timestamp) -> Result<u64> {
+    let done = tx::query("DELETE FROM tokens WHERE expires_at <= $1")
         .bind(millis(now))
         .execute(&mut *conn)
         .await?;
-    Ok(done.rows_affected())
+    Ok(done)
 }

@@ -1,8 +1,9 @@
 //! Case rows and gap-free reference numbers.
 
+use super::tx::{self, Tx};
 use casefile_domain::case::engine::Case;
 use casefile_domain::case::reference;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyPool, Row};
 
 use super::missing_or_stale;
 use super::rows::millis;
@@ -13,8 +14,8 @@ fn parse(data: &str) -> Result<Case> {
 }
 
 /// Takes the next number of the caseplan's sequence (1, 2, …) in the caller's transaction.
-pub async fn next_number(conn: &mut AnyConnection, caseplan_id: &str) -> Result<i64> {
-    let n: i64 = sqlx::query_scalar(
+pub async fn next_number(conn: &mut Tx, caseplan_id: &str) -> Result<i64> {
+    let n: i64 = tx::query(
         "INSERT INTO case_counters (caseplan_id, next_number) VALUES ($1, 2)
          ON CONFLICT (caseplan_id) DO UPDATE SET next_number = case_counters.next_number + 1
          RETURNING next_number - 1",
@@ -25,8 +26,8 @@ pub async fn next_number(conn: &mut AnyConnection, caseplan_id: &str) -> Result<
     Ok(n)
 }
 
-pub async fn insert(conn: &mut AnyConnection, c: &Case) -> Result<()> {
-    sqlx::query(
+pub async fn insert(conn: &mut Tx, c: &Case) -> Result<()> {
+    tx::query(
         "INSERT INTO cases (id, division_id, caseplan_id, caseplan_version, reference_key, status, owner_id, priority,
              external_contact_id, customer_intent_id, date_due, date_created, date_modified, date_closed, version, data)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
@@ -52,8 +53,8 @@ pub async fn insert(conn: &mut AnyConnection, c: &Case) -> Result<()> {
     Ok(())
 }
 
-pub async fn update(conn: &mut AnyConnection, c: &Case, expected_version: i64) -> Result<()> {
-    let done = sqlx::query(
+pub async fn update(conn: &mut Tx, c: &Case, expected_version: i64) -> Result<()> {
+    let done = tx::query(
         "UPDATE cases SET status = $1, owner_id = $2, priority = $3, external_contact_id = $4, date_due = $5,
              date_modified = $6, date_closed = $7, version = $8, data = $9
          WHERE id = $10 AND version = $11",
@@ -71,7 +72,7 @@ pub async fn update(conn: &mut AnyConnection, c: &Case, expected_version: i64) -
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if done == 0 {
         return Err(missing_or_stale(conn, "cases", &c.id).await);
     }
     Ok(())
@@ -104,10 +105,10 @@ pub async fn by_contact(pool: &AnyPool, contact_id: &str, limit: i64) -> Result<
         .collect()
 }
 
-pub async fn exists_for_caseplan(conn: &mut AnyConnection, caseplan_id: &str) -> Result<bool> {
+pub async fn exists_for_caseplan(pool: &AnyPool, caseplan_id: &str) -> Result<bool> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE caseplan_id = $1")
         .bind(caseplan_id)
-        .fetch_one(&mut *conn)
+        .fetch_one(pool)
         .await?;
     Ok(n > 0)
 }

@@ -23,9 +23,10 @@
 //! - **Counting** stops at the filter's `count_limit`, so a broad search or an unfiltered
 //!   listing never counts millions of rows.
 
+use super::tx::{self, Tx};
 use casefile_domain::contact::{Contact, Note};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyPool, Row};
 
 use super::rows::{instant, millis};
 use super::{division_condition, missing_or_stale};
@@ -53,9 +54,9 @@ fn sort_keys(c: &Contact) -> [String; 4] {
     ]
 }
 
-pub async fn insert(conn: &mut AnyConnection, c: &Contact) -> Result<()> {
+pub async fn insert(conn: &mut Tx, c: &Contact) -> Result<()> {
     let [first, middle, last, title] = sort_keys(c);
-    sqlx::query(
+    tx::query(
         "INSERT INTO contacts (id, division_id, first_key, middle_key, last_key, title_key, version, data,
              date_created, date_modified)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -75,7 +76,7 @@ pub async fn insert(conn: &mut AnyConnection, c: &Contact) -> Result<()> {
     insert_keys(conn, c).await
 }
 
-async fn insert_keys(conn: &mut AnyConnection, c: &Contact) -> Result<()> {
+async fn insert_keys(conn: &mut Tx, c: &Contact) -> Result<()> {
     let keys = c.search_keys();
     if keys.is_empty() {
         return Ok(());
@@ -87,7 +88,7 @@ async fn insert_keys(conn: &mut AnyConnection, c: &Contact) -> Result<()> {
         "INSERT INTO contact_keys (search_key, contact_id) VALUES {}",
         values.join(", ")
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = tx::query(&sql);
     for key in &keys {
         query = query.bind(key).bind(&c.id);
     }
@@ -95,9 +96,9 @@ async fn insert_keys(conn: &mut AnyConnection, c: &Contact) -> Result<()> {
     Ok(())
 }
 
-pub async fn update(conn: &mut AnyConnection, c: &Contact, expected_version: i64) -> Result<()> {
+pub async fn update(conn: &mut Tx, c: &Contact, expected_version: i64) -> Result<()> {
     let [first, middle, last, title] = sort_keys(c);
-    let done = sqlx::query(
+    let done = tx::query(
         "UPDATE contacts SET division_id = $1, first_key = $2, middle_key = $3, last_key = $4, title_key = $5,
              version = $6, data = $7, date_modified = $8
          WHERE id = $9 AND version = $10",
@@ -114,10 +115,10 @@ pub async fn update(conn: &mut AnyConnection, c: &Contact, expected_version: i64
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if done == 0 {
         return Err(missing_or_stale(conn, "contacts", &c.id).await);
     }
-    sqlx::query("DELETE FROM contact_keys WHERE contact_id = $1")
+    tx::query("DELETE FROM contact_keys WHERE contact_id = $1")
         .bind(&c.id)
         .execute(&mut *conn)
         .await?;
@@ -125,25 +126,22 @@ pub async fn update(conn: &mut AnyConnection, c: &Contact, expected_version: i64
 }
 
 /// Deletes the contact (its keys and notes cascade) unless a workitem or a case refers to it.
-pub async fn delete(conn: &mut AnyConnection, id: &str, expected_version: i64) -> Result<()> {
+pub async fn delete(conn: &mut Tx, id: &str, expected_version: i64) -> Result<()> {
     for table in ["workitems", "cases"] {
         let sql = format!("SELECT id FROM {table} WHERE external_contact_id = $1 LIMIT 1");
-        let referring: Option<String> = sqlx::query_scalar(&sql)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let referring: Option<String> = tx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
         if referring.is_some() {
             return Err(Error::Conflict {
                 constraint: "in_use".to_owned(),
             });
         }
     }
-    let done = sqlx::query("DELETE FROM contacts WHERE id = $1 AND version = $2")
+    let done = tx::query("DELETE FROM contacts WHERE id = $1 AND version = $2")
         .bind(id)
         .bind(expected_version)
         .execute(&mut *conn)
         .await?;
-    if done.rows_affected() == 0 {
+    if done == 0 {
         return Err(missing_or_stale(conn, "contacts", id).await);
     }
     Ok(())
@@ -277,8 +275,8 @@ pub async fn get_note(pool: &AnyPool, contact_id: &str, id: &str) -> Result<Note
     note_from_row(&row)
 }
 
-pub async fn insert_note(conn: &mut AnyConnection, n: &Note) -> Result<()> {
-    sqlx::query(
+pub async fn insert_note(conn: &mut Tx, n: &Note) -> Result<()> {
+    tx::query(
         "INSERT INTO contact_notes (id, contact_id, note_text, created_by, version, date_created, date_modified)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -294,8 +292,8 @@ pub async fn insert_note(conn: &mut AnyConnection, n: &Note) -> Result<()> {
     Ok(())
 }
 
-pub async fn update_note(conn: &mut AnyConnection, n: &Note, expected_version: i64) -> Result<()> {
-    let done = sqlx::query(
+pub async fn update_note(conn: &mut Tx, n: &Note, expected_version: i64) -> Result<()> {
+    let done = tx::query(
         "UPDATE contact_notes SET note_text = $1, version = $2, date_modified = $3
          WHERE id = $4 AND contact_id = $5 AND version = $6",
     )
@@ -307,19 +305,19 @@ pub async fn update_note(conn: &mut AnyConnection, n: &Note, expected_version: i
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if done == 0 {
         return Err(missing_or_stale(conn, "contact_notes", &n.id).await);
     }
     Ok(())
 }
 
-pub async fn delete_note(conn: &mut AnyConnection, contact_id: &str, id: &str) -> Result<()> {
-    let done = sqlx::query("DELETE FROM contact_notes WHERE id = $1 AND contact_id = $2")
+pub async fn delete_note(conn: &mut Tx, contact_id: &str, id: &str) -> Result<()> {
+    let done = tx::query("DELETE FROM contact_notes WHERE id = $1 AND contact_id = $2")
         .bind(id)
         .bind(contact_id)
         .execute(&mut *conn)
         .await?;
-    if done.rows_affected() == 0 {
+    if done == 0 {
         return Err(Error::NotFound);
     }
     Ok(())

@@ -1,7 +1,8 @@
 //! Division rows.
 
+use super::tx::{self, Tx};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyPool, Row};
 
 use super::rows::{instant, millis};
 use super::{division_condition, missing_or_stale};
@@ -96,8 +97,8 @@ pub async fn object_counts(pool: &AnyPool, id: &str) -> Result<Vec<(String, i64)
     Ok(vec![("user".to_owned(), users)])
 }
 
-pub async fn insert(conn: &mut AnyConnection, d: &Division) -> Result<()> {
-    sqlx::query(
+pub async fn insert(conn: &mut Tx, d: &Division) -> Result<()> {
+    tx::query(
         "INSERT INTO divisions (id, name, name_key, description, home, version, date_created, date_modified)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -114,8 +115,8 @@ pub async fn insert(conn: &mut AnyConnection, d: &Division) -> Result<()> {
     Ok(())
 }
 
-pub async fn update(conn: &mut AnyConnection, d: &Division, expected_version: i64) -> Result<()> {
-    let done = sqlx::query(
+pub async fn update(conn: &mut Tx, d: &Division, expected_version: i64) -> Result<()> {
+    let done = tx::query(
         "UPDATE divisions SET name = $1, name_key = $2, description = $3, version = $4, date_modified = $5
          WHERE id = $6 AND version = $7",
     )
@@ -128,15 +129,15 @@ pub async fn update(conn: &mut AnyConnection, d: &Division, expected_version: i6
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if done == 0 {
         return Err(missing_or_stale(conn, "divisions", &d.id).await);
     }
     Ok(())
 }
 
 /// Deletes an empty, non-home division and the grants scoped to it.
-pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<()> {
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE division_id = $1")
+pub async fn delete(conn: &mut Tx, id: &str) -> Result<()> {
+    let users: i64 = tx::query("SELECT COUNT(*) FROM users WHERE division_id = $1")
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
@@ -145,15 +146,15 @@ pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<()> {
             constraint: "users.division_id".to_owned(),
         });
     }
-    sqlx::query("DELETE FROM grants WHERE division = $1")
+    tx::query("DELETE FROM grants WHERE division = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    let done = sqlx::query("DELETE FROM divisions WHERE id = $1 AND home = 0")
+    let done = tx::query("DELETE FROM divisions WHERE id = $1 AND home = 0")
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    if done.rows_affected() == 0 {
+    if done == 0 {
         return Err(Error::NotFound);
     }
     Ok(())

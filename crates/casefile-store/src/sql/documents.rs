@@ -1,7 +1,8 @@
 //! Configuration objects kept as JSON documents.
 
+use super::tx::{self, Tx};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyPool, Row};
 
 use super::rows::{instant, millis};
 use super::{division_condition, missing_or_stale, placeholders};
@@ -78,7 +79,7 @@ pub async fn count(pool: &AnyPool, kind: &'static str) -> Result<i64> {
     )
 }
 
-pub async fn write(conn: &mut AnyConnection, write: &DocumentWrite) -> Result<()> {
+pub async fn write(conn: &mut Tx, write: &DocumentWrite) -> Result<()> {
     match write {
         DocumentWrite::Insert(d) => insert(conn, d).await,
         DocumentWrite::Update {
@@ -89,8 +90,8 @@ pub async fn write(conn: &mut AnyConnection, write: &DocumentWrite) -> Result<()
     }
 }
 
-async fn insert(conn: &mut AnyConnection, d: &Document) -> Result<()> {
-    sqlx::query(
+async fn insert(conn: &mut Tx, d: &Document) -> Result<()> {
+    tx::query(
         "INSERT INTO documents (id, kind, division_id, parent_id, name, name_key, version, data, date_created, date_modified)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
@@ -109,8 +110,8 @@ async fn insert(conn: &mut AnyConnection, d: &Document) -> Result<()> {
     replace_refs(conn, d).await
 }
 
-async fn update(conn: &mut AnyConnection, d: &Document, expected_version: i64) -> Result<()> {
-    let done = sqlx::query(
+async fn update(conn: &mut Tx, d: &Document, expected_version: i64) -> Result<()> {
+    let done = tx::query(
         "UPDATE documents SET division_id = $1, name = $2, name_key = $3, version = $4, data = $5, date_modified = $6
          WHERE id = $7 AND kind = $8 AND version = $9",
     )
@@ -125,19 +126,19 @@ async fn update(conn: &mut AnyConnection, d: &Document, expected_version: i64) -
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if done == 0 {
         return Err(missing_or_stale(conn, "documents", &d.id).await);
     }
     replace_refs(conn, d).await
 }
 
-async fn replace_refs(conn: &mut AnyConnection, d: &Document) -> Result<()> {
-    sqlx::query("DELETE FROM document_refs WHERE from_id = $1")
+async fn replace_refs(conn: &mut Tx, d: &Document) -> Result<()> {
+    tx::query("DELETE FROM document_refs WHERE from_id = $1")
         .bind(&d.id)
         .execute(&mut *conn)
         .await?;
     for to in &d.refs {
-        sqlx::query(
+        tx::query(
             "INSERT INTO document_refs (from_id, to_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(&d.id)
@@ -148,17 +149,16 @@ async fn replace_refs(conn: &mut AnyConnection, d: &Document) -> Result<()> {
     Ok(())
 }
 
-async fn delete(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<()> {
-    let exists: Option<String> =
-        sqlx::query_scalar("SELECT id FROM documents WHERE id = $1 AND kind = $2")
-            .bind(id)
-            .bind(kind)
-            .fetch_optional(&mut *conn)
-            .await?;
+async fn delete(conn: &mut Tx, kind: &str, id: &str) -> Result<()> {
+    let exists: Option<String> = tx::query("SELECT id FROM documents WHERE id = $1 AND kind = $2")
+        .bind(id)
+        .bind(kind)
+        .fetch_optional(&mut *conn)
+        .await?;
     if exists.is_none() {
         return Err(Error::NotFound);
     }
-    let mut ids: Vec<String> = sqlx::query_scalar("SELECT id FROM documents WHERE parent_id = $1")
+    let mut ids: Vec<String> = tx::query("SELECT id FROM documents WHERE parent_id = $1")
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
@@ -169,31 +169,31 @@ async fn delete(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<()> {
         "SELECT COUNT(*) FROM document_refs WHERE to_id IN ({list}) AND from_id NOT IN ({})",
         placeholders(n + 1, n)
     );
-    let mut q = sqlx::query_scalar::<_, i64>(&referenced);
+    let mut q = tx::query(&referenced);
     for i in ids.iter().chain(ids.iter()) {
         q = q.bind(i);
     }
-    let mut in_use = q.fetch_one(&mut *conn).await? > 0;
+    let mut in_use = q.fetch_one::<i64>(&mut *conn).await? > 0;
     if !in_use {
         let sql = format!(
             "SELECT COUNT(*) FROM workitems WHERE workbin_id IN ({list}) OR type_id IN ({list}) OR status_id IN ({list})"
         );
-        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        let mut q = tx::query(&sql);
         for i in &ids {
             q = q.bind(i);
         }
-        in_use = q.fetch_one(&mut *conn).await? > 0;
+        in_use = q.fetch_one::<i64>(&mut *conn).await? > 0;
     }
     if !in_use {
         // Cases refer to their caseplan and customer intent.
         let sql = format!(
             "SELECT COUNT(*) FROM cases WHERE caseplan_id IN ({list}) OR customer_intent_id IN ({list})"
         );
-        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        let mut q = tx::query(&sql);
         for i in &ids {
             q = q.bind(i);
         }
-        in_use = q.fetch_one(&mut *conn).await? > 0;
+        in_use = q.fetch_one::<i64>(&mut *conn).await? > 0;
     }
     if in_use {
         return Err(Error::Conflict {
@@ -201,7 +201,7 @@ async fn delete(conn: &mut AnyConnection, kind: &str, id: &str) -> Result<()> {
         });
     }
     let sql = format!("DELETE FROM documents WHERE id IN ({list})");
-    let mut q = sqlx::query(&sql);
+    let mut q = tx::query(&sql);
     for i in &ids {
         q = q.bind(i);
     }

@@ -14,10 +14,12 @@ mod divisions;
 mod documents;
 mod migrate;
 mod rows;
+mod tx;
 mod users;
 mod workitems;
 mod writer;
 
+use tx::Tx;
 use writer::Writer;
 
 pub use workitems::NO_DUE_DATE;
@@ -29,7 +31,7 @@ use casefile_domain::Timestamp;
 use casefile_domain::authz::{DivisionScope, Divisions, Grant};
 use casefile_domain::user::User;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyConnection, AnyPool, Executor};
+use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 
 use casefile_domain::case::engine::Case;
@@ -116,9 +118,14 @@ pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
                 .await
                 .map_err(Error::from)?;
             migrate::run(&writer, backend).await?;
+            let file: String =
+                sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                    .fetch_one(&writer)
+                    .await?;
+            writer.close().await;
             SqlStore {
                 backend,
-                writer: Writer::batched(writer),
+                writer: Writer::batched(open_sqlite_writer(&file)?)?,
                 reader,
             }
         }
@@ -175,6 +182,25 @@ fn sqlite_pool(max: u32) -> AnyPoolOptions {
         })
 }
 
+/// The writer thread's own connection to the database file, with the pools' settings.
+fn open_sqlite_writer(file: &str) -> Result<rusqlite::Connection> {
+    if file.is_empty() {
+        return Err(Error::InvalidUrl(
+            "an in-memory SQLite database cannot be shared by the writer and the readers; name a file".into(),
+        ));
+    }
+    let conn = rusqlite::Connection::open(file).map_err(tx::sqlite_error)?;
+    let _mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        .map_err(tx::sqlite_error)?;
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+    )
+    .map_err(tx::sqlite_error)?;
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(conn)
+}
+
 /// `$1, $2, …` placeholders starting after `first - 1` already-bound parameters.
 fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
@@ -204,17 +230,13 @@ fn scope_of(division: &str) -> DivisionScope {
     DivisionScope::parse(division)
 }
 
-async fn replace_grants(
-    conn: &mut AnyConnection,
-    subject_id: &str,
-    grants: &[Grant],
-) -> Result<()> {
-    sqlx::query("DELETE FROM grants WHERE subject_id = $1")
+async fn replace_grants(conn: &mut Tx, subject_id: &str, grants: &[Grant]) -> Result<()> {
+    tx::query("DELETE FROM grants WHERE subject_id = $1")
         .bind(subject_id)
         .execute(&mut *conn)
         .await?;
     for grant in grants {
-        sqlx::query("INSERT INTO grants (subject_id, role, division) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        tx::query("INSERT INTO grants (subject_id, role, division) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(subject_id)
             .bind(grant.role.id())
             .bind(grant.scope.as_str())
@@ -225,16 +247,12 @@ async fn replace_grants(
 }
 
 /// After a conditional update touched no row: was it missing, or stale?
-async fn missing_or_stale(conn: &mut AnyConnection, table: &str, id: &str) -> Error {
+async fn missing_or_stale(conn: &mut Tx, table: &str, id: &str) -> Error {
     let sql = format!("SELECT version FROM {table} WHERE id = $1");
-    match sqlx::query_scalar::<_, i64>(&sql)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-    {
+    match tx::query(&sql).bind(id).fetch_optional(&mut *conn).await {
         Ok(Some(current)) => Error::VersionMismatch { current },
         Ok(None) => Error::NotFound,
-        Err(e) => e.into(),
+        Err(e) => e,
     }
 }
 
@@ -757,8 +775,7 @@ impl Store for SqlStore {
     }
 
     async fn caseplan_has_cases(&self, caseplan_id: &str) -> Result<bool> {
-        let mut conn = self.reader.acquire().await?;
-        cases::exists_for_caseplan(&mut conn, caseplan_id).await
+        cases::exists_for_caseplan(&self.reader, caseplan_id).await
     }
 
     async fn query_cases(&self, query: &crate::CaseQuery) -> Result<Vec<Case>> {

@@ -1,8 +1,9 @@
 //! User rows.
 
+use super::tx::{self, Tx};
 use casefile_domain::user::{Address, State, User};
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyPool, Row};
 
 use super::rows::{instant, millis};
 use super::{division_condition, missing_or_stale, placeholders};
@@ -100,8 +101,8 @@ pub async fn list(pool: &AnyPool, filter: &UserFilter, page: Page) -> Result<Lis
     Ok(Listing { entities, total })
 }
 
-pub async fn insert(conn: &mut AnyConnection, u: &User, password_hash: Option<&str>) -> Result<()> {
-    sqlx::query(
+pub async fn insert(conn: &mut Tx, u: &User, password_hash: Option<&str>) -> Result<()> {
+    tx::query(
         "INSERT INTO users (id, division_id, name, email, state, department, title, preferred_name, manager_id,
                             addresses, password_hash, version, date_created, date_modified)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
@@ -125,8 +126,8 @@ pub async fn insert(conn: &mut AnyConnection, u: &User, password_hash: Option<&s
     Ok(())
 }
 
-pub async fn update(conn: &mut AnyConnection, u: &User, expected_version: i64) -> Result<()> {
-    let done = sqlx::query(
+pub async fn update(conn: &mut Tx, u: &User, expected_version: i64) -> Result<()> {
+    let done = tx::query(
         "UPDATE users SET division_id = $1, name = $2, state = $3, department = $4, title = $5,
                           preferred_name = $6, manager_id = $7, addresses = $8, version = $9, date_modified = $10
          WHERE id = $11 AND version = $12",
@@ -145,14 +146,14 @@ pub async fn update(conn: &mut AnyConnection, u: &User, expected_version: i64) -
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if done == 0 {
         return Err(missing_or_stale(conn, "users", &u.id).await);
     }
     Ok(())
 }
 
-pub async fn set_password(conn: &mut AnyConnection, id: &str, hash: &str) -> Result<()> {
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+pub async fn set_password(conn: &mut Tx, id: &str, hash: &str) -> Result<()> {
+    tx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(id)
         .execute(&mut *conn)

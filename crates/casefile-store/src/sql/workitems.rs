@@ -1,9 +1,10 @@
 //! Workitem rows: typed columns for what queries filter and sort on, the whole workitem as
 //! JSON in `data`.
 
+use super::tx::{self, Tx};
 use casefile_domain::Timestamp;
 use casefile_domain::task::workitem::Workitem;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyPool, Row};
 
 use super::rows::millis;
 use super::{Backend, division_condition, missing_or_stale};
@@ -31,8 +32,8 @@ pub async fn get(pool: &AnyPool, id: &str) -> Result<Workitem> {
     parse(&data)
 }
 
-pub async fn insert(conn: &mut AnyConnection, w: &Workitem) -> Result<()> {
-    sqlx::query(
+pub async fn insert(conn: &mut Tx, w: &Workitem) -> Result<()> {
+    tx::query(
         "INSERT INTO workitems (id, division_id, type_id, workbin_id, status_id, status_category, name, priority,
              date_created, date_modified, due_sort, date_closed, assignee_id, queue_id, external_contact_id, case_id,
              auto_transition_at, terminated, version, data)
@@ -63,8 +64,8 @@ pub async fn insert(conn: &mut AnyConnection, w: &Workitem) -> Result<()> {
     Ok(())
 }
 
-pub async fn update(conn: &mut AnyConnection, w: &Workitem, expected_version: i64) -> Result<()> {
-    let done = sqlx::query(
+pub async fn update(conn: &mut Tx, w: &Workitem, expected_version: i64) -> Result<()> {
+    let done = tx::query(
         "UPDATE workitems SET division_id = $1, type_id = $2, workbin_id = $3, status_id = $4, status_category = $5,
              name = $6, priority = $7, date_modified = $8, due_sort = $9, date_closed = $10, assignee_id = $11,
              queue_id = $12, external_contact_id = $13, case_id = $14, auto_transition_at = $15, terminated = $16,
@@ -93,18 +94,18 @@ pub async fn update(conn: &mut AnyConnection, w: &Workitem, expected_version: i6
     .bind(expected_version)
     .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if done == 0 {
         return Err(missing_or_stale(conn, "workitems", &w.id).await);
     }
     Ok(())
 }
 
-pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<()> {
-    let done = sqlx::query("DELETE FROM workitems WHERE id = $1")
+pub async fn delete(conn: &mut Tx, id: &str) -> Result<()> {
+    let done = tx::query("DELETE FROM workitems WHERE id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    if done.rows_affected() == 0 {
+    if done == 0 {
         return Err(Error::NotFound);
     }
     Ok(())
