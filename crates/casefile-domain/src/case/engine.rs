@@ -296,6 +296,12 @@ impl Case {
         })
     }
 
+    /// Whether a workitem entering `category` can move its case on: only Closed does, so
+    /// callers need not load the case for any other change.
+    pub fn advances_on(category: Category) -> bool {
+        category == Category::Closed
+    }
+
     /// A stage's workitem changed status. Closed completes the step and stage, takes the
     /// workitem's custom fields into the case data, and starts the next stage (or closes the
     /// case after the last). Other categories change nothing (Waiting holds the stage).
@@ -306,7 +312,7 @@ impl Case {
         fields: &Map<String, Value>,
         now: Timestamp,
     ) -> Vec<Effect> {
-        if self.status.is_final() || category != Category::Closed {
+        if self.status.is_final() || !Self::advances_on(category) {
             return Vec::new();
         }
         let Some(index) = self.active_stage_of(workitem_id) else {

@@ -1,39 +1,69 @@
 //! The event and outbox rows every mutation writes in its own transaction.
 
-use super::tx::{self, Tx};
+use super::tx::{self, Query, Tx};
 use sqlx::{AnyPool, Row};
 
 use super::rows::{instant, json_text, millis, parse_json};
 use crate::{Change, Event, Result};
 
+const ROWS_PER_STATEMENT: usize = 500;
+
 pub async fn record(conn: &mut Tx, change: &Change) -> Result<()> {
-    let e = &change.event;
-    tx::query(
-        "INSERT INTO events (entity_type, entity_id, version, kind, actor_id, at, before, after)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(e.entity_type)
-    .bind(&e.entity_id)
-    .bind(e.version)
-    .bind(e.kind)
-    .bind(&e.actor_id)
-    .bind(millis(e.at))
-    .bind(json_text(&e.before))
-    .bind(json_text(&e.after))
-    .execute(&mut *conn)
-    .await?;
-    for message in &change.outbox {
-        tx::query(
-            "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&message.topic)
-        .bind(message.payload.to_string())
-        .bind(millis(e.at))
-        .bind(millis(message.available_at))
-        .execute(&mut *conn)
-        .await?;
+    tx::run_all(conn, rows(std::iter::once(change))).await
+}
+
+/// The statements that write `changes`' events (one multi-row `INSERT`) and outbox messages;
+/// built before the unit of work runs, so the snapshots are serialised off the writer.
+pub fn rows<'c>(changes: impl Iterator<Item = &'c Change>) -> Vec<Query<'static>> {
+    let mut events = Vec::new();
+    let mut outbox = Vec::new();
+    for change in changes {
+        events.push(&change.event);
+        outbox.extend(change.outbox.iter().map(|m| (m, change.event.at)));
     }
-    Ok(())
+    let mut statements = Vec::with_capacity(2);
+    // Chunks keep a statement well under both databases' limits on bound parameters.
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        let mut q = tx::query_owned(format!(
+            "INSERT INTO events (entity_type, entity_id, version, kind, actor_id, at, before, after) VALUES {}",
+            tuples(chunk.len(), 8)
+        ));
+        for e in chunk {
+            q = q
+                .bind(e.entity_type)
+                .bind(&e.entity_id)
+                .bind(e.version)
+                .bind(e.kind)
+                .bind(&e.actor_id)
+                .bind(millis(e.at))
+                .bind(json_text(&e.before))
+                .bind(json_text(&e.after));
+        }
+        statements.push(q);
+    }
+    for chunk in outbox.chunks(ROWS_PER_STATEMENT) {
+        let mut q = tx::query_owned(format!(
+            "INSERT INTO outbox (topic, payload, created_at, available_at) VALUES {}",
+            tuples(chunk.len(), 4)
+        ));
+        for (message, at) in chunk {
+            q = q
+                .bind(&message.topic)
+                .bind(message.payload.to_string())
+                .bind(millis(*at))
+                .bind(millis(message.available_at));
+        }
+        statements.push(q);
+    }
+    statements
+}
+
+/// `($1, …, $w), ($w+1, …)`: `n` tuples of `width` placeholders.
+fn tuples(n: usize, width: usize) -> String {
+    (0..n)
+        .map(|i| format!("({})", super::placeholders(i * width + 1, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 const COLUMNS: &str = "seq, entity_type, entity_id, version, kind, actor_id, at, before, after";

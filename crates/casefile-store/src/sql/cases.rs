@@ -5,7 +5,7 @@ use casefile_domain::case::engine::Case;
 use casefile_domain::case::reference;
 use sqlx::{AnyPool, Row};
 
-use super::missing_or_stale;
+use super::Guarded;
 use super::rows::millis;
 use crate::Result;
 
@@ -53,8 +53,9 @@ pub async fn insert(conn: &mut Tx, c: &Case) -> Result<()> {
     Ok(())
 }
 
-pub async fn update(conn: &mut Tx, c: &Case, expected_version: i64) -> Result<()> {
-    let done = tx::query(
+/// The conditional `UPDATE` of a case still at `expected_version`.
+pub fn update(c: &Case, expected_version: i64) -> Result<Guarded> {
+    let q = tx::query(
         "UPDATE cases SET status = $1, owner_id = $2, priority = $3, external_contact_id = $4, date_due = $5,
              date_modified = $6, date_closed = $7, version = $8, data = $9
          WHERE id = $10 AND version = $11",
@@ -69,13 +70,8 @@ pub async fn update(conn: &mut Tx, c: &Case, expected_version: i64) -> Result<()
     .bind(c.version)
     .bind(serde_json::to_string(c)?)
     .bind(&c.id)
-    .bind(expected_version)
-    .execute(&mut *conn)
-    .await?;
-    if done == 0 {
-        return Err(missing_or_stale(conn, "cases", &c.id).await);
-    }
-    Ok(())
+    .bind(expected_version);
+    Ok(Guarded::new(q, "cases", &c.id))
 }
 
 pub async fn get(pool: &AnyPool, id: &str) -> Result<Case> {

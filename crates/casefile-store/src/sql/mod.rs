@@ -246,6 +246,31 @@ async fn replace_grants(conn: &mut Tx, subject_id: &str, grants: &[Grant]) -> Re
     Ok(())
 }
 
+/// A conditional write (`… WHERE id = $a AND version = $b`) built before the unit of work runs.
+pub struct Guarded {
+    query: tx::Query<'static>,
+    table: &'static str,
+    id: String,
+}
+
+impl Guarded {
+    pub fn new(query: tx::Query<'_>, table: &'static str, id: &str) -> Guarded {
+        Guarded {
+            query: query.into_owned(),
+            table,
+            id: id.to_owned(),
+        }
+    }
+
+    /// Runs it: no row touched means the row is missing or stale.
+    pub async fn run(self, conn: &mut Tx) -> Result<()> {
+        if self.query.execute(&mut *conn).await? == 0 {
+            return Err(missing_or_stale(conn, self.table, &self.id).await);
+        }
+        Ok(())
+    }
+}
+
 /// After a conditional update touched no row: was it missing, or stale?
 async fn missing_or_stale(conn: &mut Tx, table: &str, id: &str) -> Error {
     let sql = format!("SELECT version FROM {table} WHERE id = $1");
@@ -520,20 +545,13 @@ impl Store for SqlStore {
     }
 
     async fn insert_workitems(&self, items: &[Workitem], changes: &[Change]) -> Result<()> {
-        let items = items.to_vec();
-        let changes = changes.to_vec();
+        let mut statements = items
+            .iter()
+            .map(workitems::insert)
+            .collect::<Result<Vec<_>>>()?;
+        statements.extend(audit::rows(changes.iter()));
         self.writer
-            .run(Box::new(move |tx| {
-                Box::pin(async move {
-                    for w in items {
-                        workitems::insert(&mut *tx, &w).await?;
-                    }
-                    for change in changes {
-                        audit::record(&mut *tx, &change).await?;
-                    }
-                    Ok(())
-                })
-            }))
+            .run(Box::new(move |tx| Box::pin(tx::run_all(tx, statements))))
             .await
     }
 
@@ -543,14 +561,13 @@ impl Store for SqlStore {
         expected_version: i64,
         change: &Change,
     ) -> Result<()> {
-        let workitem = workitem.clone();
-        let change = change.clone();
+        let update = workitems::update(workitem, expected_version)?;
+        let events = audit::rows(std::iter::once(change));
         self.writer
             .run(Box::new(move |tx| {
                 Box::pin(async move {
-                    workitems::update(&mut *tx, &workitem, expected_version).await?;
-                    audit::record(&mut *tx, &change).await?;
-                    Ok(())
+                    update.run(&mut *tx).await?;
+                    tx::run_all(tx, events).await
                 })
             }))
             .await
@@ -720,13 +737,31 @@ impl Store for SqlStore {
     }
 
     async fn commit_unit(&self, unit: &UnitOfWork) -> Result<Option<String>> {
-        let unit = unit.clone();
+        // Everything but the new case (numbered inside) is serialised before the writer runs.
+        let case_insert = unit.case_insert.clone();
+        let case_updates = unit
+            .case_updates
+            .iter()
+            .map(|(c, expected)| cases::update(c, *expected))
+            .collect::<Result<Vec<_>>>()?;
+        let workitem_inserts = unit
+            .workitem_inserts
+            .iter()
+            .map(workitems::insert)
+            .collect::<Result<Vec<_>>>()?;
+        let workitem_updates = unit
+            .workitem_updates
+            .iter()
+            .map(|(w, expected)| workitems::update(w, *expected))
+            .collect::<Result<Vec<_>>>()?;
+        let documents = unit.documents.clone();
+        let events = audit::rows(unit.changes.iter());
         self.writer
             .run(Box::new(move |tx| {
                 Box::pin(async move {
                     let mut reference = None;
                     let mut case_change = None;
-                    if let Some(insert) = &unit.case_insert {
+                    if let Some(insert) = &case_insert {
                         let number = cases::next_number(&mut *tx, &insert.case.caseplan_id).await?;
                         let prefix = casefile_domain::case::reference::Prefix::parse(
                             "referencePrefix",
@@ -741,21 +776,20 @@ impl Store for SqlStore {
                         case_change = Some(Change::event(event));
                         reference = Some(case.reference);
                     }
-                    for (case, expected) in &unit.case_updates {
-                        cases::update(&mut *tx, case, *expected).await?;
+                    for update in case_updates {
+                        update.run(&mut *tx).await?;
                     }
-                    for w in &unit.workitem_inserts {
-                        workitems::insert(&mut *tx, w).await?;
+                    tx::run_all(&mut *tx, workitem_inserts).await?;
+                    for update in workitem_updates {
+                        update.run(&mut *tx).await?;
                     }
-                    for (w, expected) in &unit.workitem_updates {
-                        workitems::update(&mut *tx, w, *expected).await?;
-                    }
-                    for write in &unit.documents {
+                    for write in &documents {
                         documents::write(&mut *tx, write).await?;
                     }
-                    for change in case_change.iter().chain(unit.changes.iter()) {
+                    if let Some(change) = &case_change {
                         audit::record(&mut *tx, change).await?;
                     }
+                    tx::run_all(&mut *tx, events).await?;
                     Ok(reference)
                 })
             }))

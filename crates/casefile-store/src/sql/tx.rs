@@ -6,6 +6,8 @@
 //! runs one unit at a time. On PostgreSQL a unit runs in an sqlx transaction on the pool.
 //! Statements are written once with `$N` placeholders and bound the same way on both.
 
+use std::borrow::Cow;
+
 use sqlx::{Any, Transaction};
 
 use crate::{Error, Result};
@@ -105,22 +107,40 @@ impl Cell for String {
     }
 }
 
-/// A statement and its parameters, `$1` first.
+/// A statement and its parameters, `$1` first. One built with an owned text (or a
+/// `'static` one) can be prepared before the unit of work and moved into it, so that its
+/// serialising is not done on SQLite's single writer thread.
 #[derive(Debug, Clone)]
 pub struct Query<'q> {
-    sql: &'q str,
+    sql: Cow<'q, str>,
     args: Vec<Arg>,
 }
 
 /// A statement to run on a [`Tx`]; bind its parameters in `$N` order.
 pub fn query(sql: &str) -> Query<'_> {
     Query {
-        sql,
+        sql: Cow::Borrowed(sql),
         args: Vec::new(),
     }
 }
 
-impl<'q> Query<'q> {
+/// [`query`] with a text built at run time.
+pub fn query_owned(sql: String) -> Query<'static> {
+    Query {
+        sql: Cow::Owned(sql),
+        args: Vec::new(),
+    }
+}
+
+impl Query<'_> {
+    /// The same statement owning its text, to outlive a borrowed one.
+    pub fn into_owned(self) -> Query<'static> {
+        Query {
+            sql: Cow::Owned(self.sql.into_owned()),
+            args: self.args,
+        }
+    }
+
     pub fn bind(mut self, value: impl Into<Arg>) -> Self {
         self.args.push(value.into());
         self
@@ -130,7 +150,7 @@ impl<'q> Query<'q> {
     pub async fn execute(self, tx: &mut Tx) -> Result<u64> {
         match tx {
             Tx::Sqlite(conn) => {
-                let mut stmt = conn.prepare_cached(self.sql).map_err(sqlite_error)?;
+                let mut stmt = conn.prepare_cached(&self.sql).map_err(sqlite_error)?;
                 bind_sqlite(&mut stmt, &self.args)?;
                 let changed = stmt.raw_execute().map_err(sqlite_error)?;
                 Ok(u64::try_from(changed).unwrap_or(u64::MAX))
@@ -146,7 +166,7 @@ impl<'q> Query<'q> {
     pub async fn fetch_all<T: Cell>(self, tx: &mut Tx) -> Result<Vec<T>> {
         match tx {
             Tx::Sqlite(conn) => {
-                let mut stmt = conn.prepare_cached(self.sql).map_err(sqlite_error)?;
+                let mut stmt = conn.prepare_cached(&self.sql).map_err(sqlite_error)?;
                 bind_sqlite(&mut stmt, &self.args)?;
                 let mut rows = stmt.raw_query();
                 let mut out = Vec::new();
@@ -168,7 +188,7 @@ impl<'q> Query<'q> {
     pub async fn fetch_optional<T: Cell>(self, tx: &mut Tx) -> Result<Option<T>> {
         match tx {
             Tx::Sqlite(conn) => {
-                let mut stmt = conn.prepare_cached(self.sql).map_err(sqlite_error)?;
+                let mut stmt = conn.prepare_cached(&self.sql).map_err(sqlite_error)?;
                 bind_sqlite(&mut stmt, &self.args)?;
                 let mut rows = stmt.raw_query();
                 match rows.next().map_err(sqlite_error)? {
@@ -188,9 +208,9 @@ impl<'q> Query<'q> {
         self.fetch_optional(tx).await?.ok_or(Error::NotFound)
     }
 
-    fn any(self) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
-        let mut q = sqlx::query(self.sql);
-        for arg in self.args {
+    fn any(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.sql);
+        for arg in self.args.iter().cloned() {
             q = match arg {
                 Arg::Text(v) => q.bind(v),
                 Arg::Int(v) => q.bind(v),
@@ -199,6 +219,14 @@ impl<'q> Query<'q> {
         }
         q
     }
+}
+
+/// Runs statements built ahead of the unit of work, in order.
+pub async fn run_all(tx: &mut Tx, statements: Vec<Query<'static>>) -> Result<()> {
+    for q in statements {
+        q.execute(&mut *tx).await?;
+    }
+    Ok(())
 }
 
 /// Binds `$N` by its number, as sqlx does: SQLite numbers named parameters in order of first

@@ -1,13 +1,13 @@
 //! Workitem rows: typed columns for what queries filter and sort on, the whole workitem as
 //! JSON in `data`.
 
-use super::tx::{self, Tx};
+use super::tx::{self, Query, Tx};
 use casefile_domain::Timestamp;
 use casefile_domain::task::workitem::Workitem;
 use sqlx::{AnyPool, Row};
 
 use super::rows::millis;
-use super::{Backend, division_condition, missing_or_stale};
+use super::{Backend, Guarded, division_condition};
 use crate::{
     Error, FilterOp, FilterValue, Result, WorkitemField, WorkitemFilter, WorkitemQuery,
     WorkitemSort,
@@ -32,12 +32,15 @@ pub async fn get(pool: &AnyPool, id: &str) -> Result<Workitem> {
     parse(&data)
 }
 
-pub async fn insert(conn: &mut Tx, w: &Workitem) -> Result<()> {
-    tx::query(
+/// The `INSERT` of a workitem, built (and the workitem serialised) before the unit runs.
+pub fn insert(w: &Workitem) -> Result<Query<'static>> {
+    Ok(tx::query_owned(
+        
         "INSERT INTO workitems (id, division_id, type_id, workbin_id, status_id, status_category, name, priority,
              date_created, date_modified, due_sort, date_closed, assignee_id, queue_id, external_contact_id, case_id,
              auto_transition_at, terminated, version, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+            .to_owned(),
     )
     .bind(&w.id)
     .bind(&w.division_id)
@@ -58,14 +61,12 @@ pub async fn insert(conn: &mut Tx, w: &Workitem) -> Result<()> {
     .bind(w.auto_transition_at.map(millis))
     .bind(i64::from(w.terminated))
     .bind(w.version)
-    .bind(serde_json::to_string(w)?)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .bind(serde_json::to_string(w)?))
 }
 
-pub async fn update(conn: &mut Tx, w: &Workitem, expected_version: i64) -> Result<()> {
-    let done = tx::query(
+/// The conditional `UPDATE` of a workitem still at `expected_version`.
+pub fn update(w: &Workitem, expected_version: i64) -> Result<Guarded> {
+    let q = tx::query(
         "UPDATE workitems SET division_id = $1, type_id = $2, workbin_id = $3, status_id = $4, status_category = $5,
              name = $6, priority = $7, date_modified = $8, due_sort = $9, date_closed = $10, assignee_id = $11,
              queue_id = $12, external_contact_id = $13, case_id = $14, auto_transition_at = $15, terminated = $16,
@@ -91,13 +92,8 @@ pub async fn update(conn: &mut Tx, w: &Workitem, expected_version: i64) -> Resul
     .bind(w.version)
     .bind(serde_json::to_string(w)?)
     .bind(&w.id)
-    .bind(expected_version)
-    .execute(&mut *conn)
-    .await?;
-    if done == 0 {
-        return Err(missing_or_stale(conn, "workitems", &w.id).await);
-    }
-    Ok(())
+    .bind(expected_version);
+    Ok(Guarded::new(q, "workitems", &w.id))
 }
 
 pub async fn delete(conn: &mut Tx, id: &str) -> Result<()> {

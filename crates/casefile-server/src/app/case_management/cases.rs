@@ -413,7 +413,8 @@ pub async fn on_workitem_change(
     let Some(case_id) = &after.case_id else {
         return Ok(None);
     };
-    if before.status_category == after.status_category {
+    if before.status_category == after.status_category || !Case::advances_on(after.status_category)
+    {
         return Ok(None);
     }
     let current = match app.store.get_case(case_id).await {
