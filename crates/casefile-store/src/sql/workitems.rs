@@ -34,13 +34,11 @@ pub async fn get(pool: &AnyPool, id: &str) -> Result<Workitem> {
 
 /// The `INSERT` of a workitem, built (and the workitem serialised) before the unit runs.
 pub fn insert(w: &Workitem) -> Result<Query<'static>> {
-    Ok(tx::query_owned(
-        
+    Ok(tx::query(
         "INSERT INTO workitems (id, division_id, type_id, workbin_id, status_id, status_category, name, priority,
              date_created, date_modified, due_sort, date_closed, assignee_id, queue_id, external_contact_id, case_id,
              auto_transition_at, terminated, version, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
-            .to_owned(),
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
     )
     .bind(&w.id)
     .bind(&w.division_id)
