@@ -41,6 +41,10 @@
 mod large;
 mod work;
 
+/// The same allocator as the `casefile` binary (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;

@@ -11,6 +11,11 @@ use casefile_server::config::{self, Config};
 use casefile_server::{server, telemetry};
 use clap::{Parser, Subcommand};
 
+/// mimalloc: glibc's malloc spent a tenth of the server's CPU under load, much of it on arena
+/// locks shared by the runtime's threads (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "casefile",

@@ -1,32 +1,28 @@
 //! The write path's transactions. On PostgreSQL each unit of work is its own transaction on the
-//! pool. On SQLite — one writer at a time, one fsync per commit — units of work queue for a
-//! single writer thread (its own rusqlite connection, see [`super::tx`]) that **group-commits**
-//! them: it takes every unit waiting (up to
-//! [`MAX_BATCH`]), runs each inside its own `SAVEPOINT` in one transaction, rolls back just the
-//! units that fail, commits once, and only then answers their callers. A unit is acknowledged
-//! only after the commit that made it durable; a failed commit fails every unit in it.
-//! Units run to completion in the writer thread, so a caller that goes away mid-write cannot leave
-//! a transaction half done.
+//! pool. On SQLite units of work queue for the single group-committing writer thread
+//! ([`super::sqlite_writer`]). Either way a unit's caller is answered only once its changes are
+//! durable, and a unit runs to completion even if its caller goes away.
 
 use futures::future::BoxFuture;
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
-use super::tx::{Tx, sqlite_error};
+use super::sqlite_writer;
+use super::tx::Tx;
 use crate::{Error, Result};
 
-/// Units of work one SQLite commit may carry.
-pub const MAX_BATCH: usize = 64;
 const QUEUE: usize = 1024;
 
 /// A unit of work: statements on the transaction the writer provides.
 pub type Work<T> = Box<dyn for<'c> FnOnce(&'c mut Tx) -> BoxFuture<'c, Result<T>> + Send>;
 
-type Deliver = Box<dyn FnOnce(Result<()>) + Send>;
-type Run = Box<dyn for<'c> FnOnce(&'c mut Tx) -> BoxFuture<'c, Option<Deliver>> + Send>;
+/// Answers a unit's caller once its commit is durable (or has failed).
+pub type Deliver = Box<dyn FnOnce(Result<()>) + Send>;
+/// Runs a unit; `None` if it failed (its caller is already answered).
+pub type Run = Box<dyn for<'c> FnOnce(&'c mut Tx) -> BoxFuture<'c, Option<Deliver>> + Send>;
 
 pub struct Job {
-    run: Run,
+    pub run: Run,
 }
 
 #[derive(Clone, Debug)]
@@ -43,18 +39,15 @@ impl std::fmt::Debug for Job {
     }
 }
 
-fn gone() -> Error {
+pub fn gone() -> Error {
     Error::Unavailable("the database writer has stopped".into())
 }
 
 impl Writer {
-    /// Starts the group-committing writer thread, which owns `conn` from now on.
-    pub fn batched(conn: rusqlite::Connection) -> Result<Writer> {
+    /// Starts SQLite's group-committing writer on the database `file`.
+    pub fn batched(file: &str) -> Result<Writer> {
         let (sender, receiver) = mpsc::channel(QUEUE);
-        std::thread::Builder::new()
-            .name("casefile-writer".into())
-            .spawn(move || writer_loop(Tx::Sqlite(conn), receiver))
-            .map_err(|e| Error::Unavailable(Box::new(e)))?;
+        sqlite_writer::start(file, receiver)?;
         Ok(Writer::Batched(sender))
     }
 
@@ -86,67 +79,6 @@ impl Writer {
                 });
                 queue.send(Job { run }).await.map_err(|_| gone())?;
                 answered.await.map_err(|_| gone())?
-            }
-        }
-    }
-}
-
-/// Runs a statement that takes no parameters on the writer's own connection.
-fn control(tx: &Tx, sql: &str) -> Result<()> {
-    match tx {
-        Tx::Sqlite(conn) => conn.execute_batch(sql).map_err(sqlite_error),
-        Tx::Any(_) => Err(Error::Unavailable(
-            "the writer holds no SQLite connection".into(),
-        )),
-    }
-}
-
-/// The writer thread: waits for units, runs every unit waiting in one transaction, commits.
-/// A SQLite unit's statements run in place, so its future completes on its first poll.
-fn writer_loop(mut tx: Tx, mut queue: mpsc::Receiver<Job>) {
-    while let Some(first) = queue.blocking_recv() {
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
-        if let Err(e) = control(&tx, "BEGIN IMMEDIATE") {
-            tracing::warn!(error = %e, units = jobs.len(), "writer cannot begin a transaction");
-            continue; // dropping the jobs answers their callers with Unavailable
-        }
-        let mut delivered: Vec<Deliver> = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            if control(&tx, "SAVEPOINT unit").is_err() {
-                continue;
-            }
-            match futures::executor::block_on((job.run)(&mut tx)) {
-                Some(deliver) => {
-                    if control(&tx, "RELEASE unit").is_ok() {
-                        delivered.push(deliver);
-                    } else {
-                        deliver(Err(gone()));
-                    }
-                }
-                None => {
-                    let _ = control(&tx, "ROLLBACK TO unit; RELEASE unit");
-                }
-            }
-        }
-        match control(&tx, "COMMIT") {
-            Ok(()) => {
-                for deliver in delivered {
-                    deliver(Ok(()));
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, units = delivered.len(), "group commit failed");
-                let _ = control(&tx, "ROLLBACK");
-                let message = e.to_string();
-                for deliver in delivered {
-                    deliver(Err(Error::Unavailable(message.clone().into())));
-                }
             }
         }
     }
