@@ -71,7 +71,7 @@ pub fn update(c: &Case, expected_version: i64) -> Result<Guarded> {
     .bind(serde_json::to_string(c)?)
     .bind(&c.id)
     .bind(expected_version);
-    Ok(Guarded::new(q, "cases", &c.id))
+    Ok(Guarded::new(q, "cases", &c.id, expected_version))
 }
 
 pub async fn get(pool: &AnyPool, id: &str) -> Result<Case> {

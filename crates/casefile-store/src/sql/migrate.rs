@@ -38,6 +38,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0004_cases.sql"),
         postgres: include_str!("../../migrations/postgres/0004_cases.sql"),
     },
+    Migration {
+        version: 5,
+        name: "write_guard",
+        sqlite: include_str!("../../migrations/sqlite/0005_write_guard.sql"),
+        postgres: include_str!("../../migrations/postgres/0005_write_guard.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

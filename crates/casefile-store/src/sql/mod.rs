@@ -9,6 +9,7 @@
 mod audit;
 mod auth;
 mod cases;
+mod combine;
 mod contacts;
 mod divisions;
 mod documents;
@@ -20,6 +21,7 @@ mod users;
 mod workitems;
 mod writer;
 
+use combine::Step;
 use tx::Tx;
 use writer::Writer;
 
@@ -237,15 +239,21 @@ pub struct Guarded {
     query: tx::Query<'static>,
     table: &'static str,
     id: String,
+    expected: i64,
 }
 
 impl Guarded {
-    pub fn new(query: tx::Query<'_>, table: &'static str, id: &str) -> Guarded {
+    pub fn new(query: tx::Query<'_>, table: &'static str, id: &str, expected: i64) -> Guarded {
         Guarded {
             query: query.into_owned(),
             table,
             id: id.to_owned(),
+            expected,
         }
+    }
+
+    pub fn query(&self) -> &tx::Query<'static> {
+        &self.query
     }
 
     /// Runs it: no row touched means the row is missing or stale.
@@ -254,6 +262,22 @@ impl Guarded {
             return Err(missing_or_stale(conn, self.table, &self.id).await);
         }
         Ok(())
+    }
+
+    /// After a combined statement failed its guards: whether this row is the one missing or
+    /// no longer at the expected version.
+    pub async fn failure(&self, pool: &AnyPool) -> Option<Error> {
+        let sql = format!("SELECT version FROM {} WHERE id = $1", self.table);
+        match sqlx::query_scalar::<_, i64>(&sql)
+            .bind(&self.id)
+            .fetch_optional(pool)
+            .await
+        {
+            Ok(Some(current)) if current == self.expected => None,
+            Ok(Some(current)) => Some(Error::VersionMismatch { current }),
+            Ok(None) => Some(Error::NotFound),
+            Err(e) => Some(e.into()),
+        }
     }
 }
 
@@ -531,14 +555,12 @@ impl Store for SqlStore {
     }
 
     async fn insert_workitems(&self, items: &[Workitem], changes: &[Change]) -> Result<()> {
-        let mut statements = items
+        let mut steps = items
             .iter()
-            .map(workitems::insert)
+            .map(|w| workitems::insert(w).map(Step::from))
             .collect::<Result<Vec<_>>>()?;
-        statements.extend(audit::rows(changes.iter()));
-        self.writer
-            .run(Box::new(move |tx| Box::pin(tx::run_all(tx, statements))))
-            .await
+        steps.extend(audit::rows(changes.iter()).into_iter().map(Step::from));
+        self.writer.run_steps(steps).await
     }
 
     async fn update_workitem(
@@ -547,16 +569,9 @@ impl Store for SqlStore {
         expected_version: i64,
         change: &Change,
     ) -> Result<()> {
-        let update = workitems::update(workitem, expected_version)?;
-        let events = audit::rows(std::iter::once(change));
-        self.writer
-            .run(Box::new(move |tx| {
-                Box::pin(async move {
-                    update.run(&mut *tx).await?;
-                    tx::run_all(tx, events).await
-                })
-            }))
-            .await
+        let mut steps = vec![Step::from(workitems::update(workitem, expected_version)?)];
+        steps.extend(audit::rows(std::iter::once(change)).into_iter().map(Step::from));
+        self.writer.run_steps(steps).await
     }
 
     async fn delete_workitem(&self, id: &str, change: &Change) -> Result<()> {
@@ -742,6 +757,16 @@ impl Store for SqlStore {
             .collect::<Result<Vec<_>>>()?;
         let documents = unit.documents.clone();
         let events = audit::rows(unit.changes.iter());
+        if case_insert.is_none() && documents.is_empty() {
+            let steps = case_updates
+                .into_iter()
+                .map(Step::from)
+                .chain(workitem_inserts.into_iter().map(Step::from))
+                .chain(workitem_updates.into_iter().map(Step::from))
+                .chain(events.into_iter().map(Step::from))
+                .collect();
+            return self.writer.run_steps(steps).await.map(|()| None);
+        }
         self.writer
             .run(Box::new(move |tx| {
                 Box::pin(async move {

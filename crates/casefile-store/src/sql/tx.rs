@@ -141,6 +141,19 @@ impl Query<'_> {
         }
     }
 
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    pub fn args(&self) -> &[Arg] {
+        &self.args
+    }
+
+    /// Runs the statement on its own, outside any transaction (PostgreSQL's pool).
+    pub async fn execute_on(&self, pool: &sqlx::AnyPool) -> sqlx::Result<u64> {
+        Ok(self.any().execute(pool).await?.rows_affected())
+    }
+
     pub fn bind(mut self, value: impl Into<Arg>) -> Self {
         self.args.push(value.into());
         self

@@ -91,7 +91,7 @@ pub fn update(w: &Workitem, expected_version: i64) -> Result<Guarded> {
     .bind(serde_json::to_string(w)?)
     .bind(&w.id)
     .bind(expected_version);
-    Ok(Guarded::new(q, "workitems", &w.id))
+    Ok(Guarded::new(q, "workitems", &w.id, expected_version))
 }
 
 pub async fn delete(conn: &mut Tx, id: &str) -> Result<()> {

@@ -7,6 +7,7 @@ use futures::future::BoxFuture;
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
+use super::combine::{self, Step};
 use super::sqlite_writer;
 use super::tx::Tx;
 use crate::{Error, Result};
@@ -49,6 +50,18 @@ impl Writer {
         let (sender, receiver) = mpsc::channel(QUEUE);
         sqlite_writer::start(file, receiver)?;
         Ok(Writer::Batched(sender))
+    }
+
+    /// Runs a unit made only of prepared writes: on PostgreSQL as one statement
+    /// ([`combine`]), on SQLite step by step in the group commit.
+    pub async fn run_steps(&self, steps: Vec<Step>) -> Result<()> {
+        match self {
+            Writer::Direct(pool) => combine::run_combined(pool, steps).await,
+            Writer::Batched(_) => {
+                self.run(Box::new(move |tx| Box::pin(combine::run_in(tx, steps))))
+                    .await
+            }
+        }
     }
 
     /// Runs `work` in a transaction and returns its value once it is committed.

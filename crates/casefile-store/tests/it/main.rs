@@ -642,6 +642,22 @@ async fn contacts_are_searched_by_key_prefix_within_visible_divisions() {
     );
 }
 
+fn workitem(division_id: &str, contact_id: Option<&str>) -> casefile_domain::task::workitem::Workitem {
+    serde_json::from_value(serde_json::json!({
+        "id": uuid::Uuid::new_v4().to_string(), "name": "Call back", "description": null,
+        "division_id": division_id, "type_id": "t", "workbin_id": "w", "status_id": "s",
+        "status_category": "Open", "priority": 0, "date_created": t0(), "date_modified": t0(),
+        "date_due": null, "date_expires": null, "duration_seconds": null, "ttl": null,
+        "date_status_changed": null, "date_closed": null, "assignee_id": null, "reporter_id": null,
+        "queue_id": null, "language_id": null, "external_contact_id": contact_id, "external_tag": null,
+        "case_id": null, "modified_by": null, "auto_status_transition": false,
+        "auto_transition_at": null, "auto_transition_to": null, "schema_id": null,
+        "schema_version": null, "custom_fields": {}, "skill_ids": [], "preferred_agent_ids": [],
+        "script_id": null, "assignment_state": null, "terminated": false, "version": 1
+    }))
+    .unwrap()
+}
+
 #[tokio::test]
 async fn contact_updates_replace_keys_and_deletes_respect_workitems() {
     let db = db().await;
@@ -734,19 +750,7 @@ async fn contact_updates_replace_keys_and_deletes_respect_workitems() {
     assert_eq!((notes.total, notes.entities.len()), (1, 1));
 
     // a workitem refers to the contact: it stays
-    let workitem: casefile_domain::task::workitem::Workitem = serde_json::from_value(serde_json::json!({
-        "id": uuid::Uuid::new_v4().to_string(), "name": "Call back", "description": null,
-        "division_id": h.id, "type_id": "t", "workbin_id": "w", "status_id": "s",
-        "status_category": "Open", "priority": 0, "date_created": t0(), "date_modified": t0(),
-        "date_due": null, "date_expires": null, "duration_seconds": null, "ttl": null,
-        "date_status_changed": null, "date_closed": null, "assignee_id": null, "reporter_id": null,
-        "queue_id": null, "language_id": null, "external_contact_id": jane.id, "external_tag": null,
-        "case_id": null, "modified_by": null, "auto_status_transition": false,
-        "auto_transition_at": null, "auto_transition_to": null, "schema_id": null,
-        "schema_version": null, "custom_fields": {}, "skill_ids": [], "preferred_agent_ids": [],
-        "script_id": null, "assignment_state": null, "terminated": false, "version": 1
-    }))
-    .unwrap();
+    let workitem = workitem(&h.id, Some(&jane.id));
     db.store
         .insert_workitems(
             std::slice::from_ref(&workitem),
@@ -879,4 +883,58 @@ async fn concurrent_units_commit_together_and_fail_alone() {
         db.store.get_user(&id).await.unwrap();
         assert_eq!(db.store.events("user", &id).await.unwrap().len(), 1);
     }
+}
+
+#[tokio::test]
+async fn a_unit_with_a_stale_update_writes_nothing() {
+    // On PostgreSQL such a unit is one statement whose guard aborts it (sql/combine.rs); on
+    // SQLite its savepoint is rolled back. Either way neither write nor event may remain.
+    let db = db().await;
+    let h = home(&db.store).await;
+    let first = workitem(&h.id, None);
+    db.store
+        .insert_workitems(std::slice::from_ref(&first), &[event("workitem", &first.id, 1)])
+        .await
+        .unwrap();
+    let mut moved = first.clone();
+    moved.name = "Moved".into();
+    moved.version = 2;
+    let created = workitem(&h.id, None);
+    let unit = casefile_store::UnitOfWork {
+        workitem_inserts: vec![created.clone()],
+        workitem_updates: vec![(moved.clone(), 7)], // stored version is 1
+        changes: vec![
+            event("workitem", &moved.id, 2),
+            event("workitem", &created.id, 1),
+        ],
+        ..Default::default()
+    };
+    let refused = db.store.commit_unit(&unit).await;
+    assert!(
+        matches!(refused, Err(Error::VersionMismatch { current: 1 })),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        db.store.get_workitem(&created.id).await,
+        Err(Error::NotFound)
+    ));
+    assert_eq!(db.store.get_workitem(&first.id).await.unwrap().name, "Call back");
+    assert_eq!(db.store.events("workitem", &first.id).await.unwrap().len(), 1);
+    assert!(db.store.events("workitem", &created.id).await.unwrap().is_empty());
+
+    let missing = casefile_store::UnitOfWork {
+        workitem_updates: vec![(workitem(&h.id, None), 1)],
+        ..Default::default()
+    };
+    let refused = db.store.commit_unit(&missing).await;
+    assert!(matches!(refused, Err(Error::NotFound)), "{refused:?}");
+
+    let unit = casefile_store::UnitOfWork {
+        workitem_updates: vec![(moved.clone(), 1)],
+        changes: vec![event("workitem", &moved.id, 2)],
+        ..Default::default()
+    };
+    db.store.commit_unit(&unit).await.unwrap();
+    assert_eq!(db.store.get_workitem(&first.id).await.unwrap().name, "Moved");
+    assert_eq!(db.store.events("workitem", &first.id).await.unwrap().len(), 2);
 }

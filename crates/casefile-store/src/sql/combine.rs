@@ -1,0 +1,159 @@
+//! A unit of work made only of prepared writes — conditional updates and inserts — runs on
+//! PostgreSQL as **one statement**: each write a writable CTE, then a check that every
+//! conditional update touched its row (`casefile_guard`, migration 0005), which otherwise
+//! aborts the statement and with it every write. A statement outside a transaction is its own
+//! transaction, so the unit is one round trip instead of `BEGIN`, one per write, and `COMMIT`.
+//! On SQLite the same steps run one by one inside the writer's group commit.
+
+use sqlx::AnyPool;
+
+use super::Guarded;
+use super::tx::{self, Query, Tx};
+use crate::{Error, Result};
+
+/// One write of a unit.
+pub enum Step {
+    /// Must touch exactly its row, or the unit fails.
+    Guarded(Guarded),
+    Plain(Query<'static>),
+}
+
+impl From<Guarded> for Step {
+    fn from(g: Guarded) -> Self {
+        Step::Guarded(g)
+    }
+}
+
+impl From<Query<'static>> for Step {
+    fn from(q: Query<'static>) -> Self {
+        Step::Plain(q)
+    }
+}
+
+/// Runs the steps in order inside an open transaction.
+pub async fn run_in(tx: &mut Tx, steps: Vec<Step>) -> Result<()> {
+    for step in steps {
+        match step {
+            Step::Guarded(g) => g.run(&mut *tx).await?,
+            Step::Plain(q) => {
+                q.execute(&mut *tx).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the steps as one statement on PostgreSQL. When a guard fails, says which row was
+/// missing or stale, as the step-by-step path does.
+pub async fn run_combined(pool: &AnyPool, steps: Vec<Step>) -> Result<()> {
+    let statement = combine(&steps);
+    match statement.execute_on(pool).await {
+        Ok(_) => Ok(()),
+        Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("CF409") => {
+            for step in &steps {
+                if let Step::Guarded(g) = step
+                    && let Some(e) = g.failure(pool).await
+                {
+                    return Err(e);
+                }
+            }
+            // Every row is as expected now: it changed and changed back since.
+            Err(Error::VersionMismatch { current: -1 })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `WITH s0 AS (…), s1 AS (…) SELECT casefile_guard(…)`, parameters renumbered in order.
+fn combine(steps: &[Step]) -> Query<'static> {
+    let mut ctes = Vec::with_capacity(steps.len());
+    let mut guards = Vec::new();
+    let mut args = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        let (q, returning) = match step {
+            Step::Guarded(g) => {
+                guards.push(format!("(SELECT count(*) FROM s{i}) = 1"));
+                (g.query(), " RETURNING 1")
+            }
+            Step::Plain(q) => (q, ""),
+        };
+        let sql = renumber(q.sql(), args.len());
+        ctes.push(format!("s{i} AS ({sql}{returning})"));
+        args.extend(q.args().iter().cloned());
+    }
+    let check = if guards.is_empty() {
+        "TRUE".to_owned()
+    } else {
+        guards.join(" AND ")
+    };
+    let mut q = tx::query_owned(format!(
+        "WITH {} SELECT casefile_guard({check})",
+        ctes.join(", ")
+    ));
+    for arg in args {
+        q = q.bind(arg);
+    }
+    q
+}
+
+/// `$N` → `$(N + offset)` (our statements bind every value, so `$` only starts a parameter).
+fn renumber(sql: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut chars = sql.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        out.push(c);
+        if c != '$' {
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some(&(_, d)) = chars.peek()
+            && d.is_ascii_digit()
+        {
+            digits.push(d);
+            chars.next();
+        }
+        match digits.parse::<usize>() {
+            Ok(n) => out.push_str(&(n + offset).to_string()),
+            Err(_) => out.push_str(&digits),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_renumbered_after_the_earlier_steps() {
+        assert_eq!(
+            renumber("UPDATE t SET a = $1 WHERE id = $12 AND v = $2", 20),
+            "UPDATE t SET a = $21 WHERE id = $32 AND v = $22"
+        );
+        assert_eq!(renumber("SELECT 1", 5), "SELECT 1");
+    }
+
+    #[test]
+    fn guards_are_checked_once_every_step_ran() {
+        let steps = vec![
+            Step::Guarded(Guarded::new(
+                tx::query("UPDATE t SET a = $1 WHERE id = $2 AND version = $3")
+                    .bind(1_i64)
+                    .bind("x")
+                    .bind(3_i64),
+                "t",
+                "x",
+                3,
+            )),
+            Step::Plain(tx::query("INSERT INTO e (a) VALUES ($1)").bind("y")),
+        ];
+        let q = combine(&steps);
+        assert_eq!(
+            q.sql(),
+            "WITH s0 AS (UPDATE t SET a = $1 WHERE id = $2 AND version = $3 RETURNING 1), \
+             s1 AS (INSERT INTO e (a) VALUES ($4)) \
+             SELECT casefile_guard((SELECT count(*) FROM s0) = 1)"
+        );
+        assert_eq!(q.args().len(), 4);
+    }
+}
