@@ -1,6 +1,6 @@
 //! Case rows and gap-free reference numbers.
 
-use super::tx::{self, Tx};
+use super::tx::{self, Query, Tx};
 use casefile_domain::case::engine::Case;
 use casefile_domain::case::reference;
 use sqlx::{AnyPool, Row};
@@ -26,8 +26,9 @@ pub async fn next_number(conn: &mut Tx, caseplan_id: &str) -> Result<i64> {
     Ok(n)
 }
 
-pub async fn insert(conn: &mut Tx, c: &Case) -> Result<()> {
-    tx::query(
+/// The `INSERT` of a case (its reference already numbered).
+pub fn insert(c: &Case) -> Result<Query<'static>> {
+    Ok(tx::query(
         "INSERT INTO cases (id, division_id, caseplan_id, caseplan_version, reference_key, status, owner_id, priority,
              external_contact_id, customer_intent_id, date_due, date_created, date_modified, date_closed, version, data)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
@@ -47,10 +48,7 @@ pub async fn insert(conn: &mut Tx, c: &Case) -> Result<()> {
     .bind(millis(c.date_modified))
     .bind(c.date_closed.map(millis))
     .bind(c.version)
-    .bind(serde_json::to_string(c)?)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .bind(serde_json::to_string(c)?))
 }
 
 /// The conditional `UPDATE` of a case still at `expected_version`.

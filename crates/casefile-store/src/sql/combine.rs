@@ -30,6 +30,22 @@ impl From<Query<'static>> for Step {
     }
 }
 
+/// Steps worth one statement: a few writes (a bulk load is better as a transaction of plain
+/// statements), well under PostgreSQL's 65,535 bound parameters.
+pub fn fits_one_statement(steps: &[Step]) -> bool {
+    let params: usize = steps.iter().map(|s| s.query().args().len()).sum();
+    steps.len() <= 32 && params <= 4_000
+}
+
+impl Step {
+    fn query(&self) -> &Query<'static> {
+        match self {
+            Step::Guarded(g) => g.query(),
+            Step::Plain(q) => q,
+        }
+    }
+}
+
 /// Runs the steps in order inside an open transaction.
 pub async fn run_in(tx: &mut Tx, steps: Vec<Step>) -> Result<()> {
     for step in steps {
@@ -41,6 +57,40 @@ pub async fn run_in(tx: &mut Tx, steps: Vec<Step>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Runs the steps inside an open transaction: as one statement on PostgreSQL, one by one on
+/// SQLite.
+pub async fn run_in_one(tx: &mut Tx, steps: Vec<Step>) -> Result<()> {
+    match steps.len() {
+        0 => Ok(()),
+        1 => run_in(tx, steps).await,
+        _ if matches!(tx, Tx::Any(_)) && fits_one_statement(&steps) => {
+            match combine(&steps).execute(&mut *tx).await {
+                Ok(_) => Ok(()),
+                Err(Error::Database(cause)) if is_guard_failure(cause.as_ref()) => {
+                    // The transaction is aborted, so which row went stale cannot be read here.
+                    Err(stale())
+                }
+                Err(e) => Err(e),
+            }
+        }
+        _ => run_in(tx, steps).await,
+    }
+}
+
+fn stale() -> Error {
+    Error::Conflict {
+        constraint: "stale_version".to_owned(),
+    }
+}
+
+fn is_guard_failure(cause: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
+    cause
+        .downcast_ref::<sqlx::Error>()
+        .and_then(|e| e.as_database_error())
+        .and_then(|db| db.code())
+        .is_some_and(|code| code == "CF409")
 }
 
 /// Runs the steps as one statement on PostgreSQL. When a guard fails, says which row was
@@ -58,7 +108,7 @@ pub async fn run_combined(pool: &AnyPool, steps: Vec<Step>) -> Result<()> {
                 }
             }
             // Every row is as expected now: it changed and changed back since.
-            Err(Error::VersionMismatch { current: -1 })
+            Err(stale())
         }
         Err(e) => Err(e.into()),
     }
@@ -70,13 +120,14 @@ fn combine(steps: &[Step]) -> Query<'static> {
     let mut guards = Vec::new();
     let mut args = Vec::new();
     for (i, step) in steps.iter().enumerate() {
-        let (q, returning) = match step {
-            Step::Guarded(g) => {
+        let returning = match step {
+            Step::Guarded(_) => {
                 guards.push(format!("(SELECT count(*) FROM s{i}) = 1"));
-                (g.query(), " RETURNING 1")
+                " RETURNING 1"
             }
-            Step::Plain(q) => (q, ""),
+            Step::Plain(_) => "",
         };
+        let q = step.query();
         let sql = renumber(q.sql(), args.len());
         ctes.push(format!("s{i} AS ({sql}{returning})"));
         args.extend(q.args().iter().cloned());

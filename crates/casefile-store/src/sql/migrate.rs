@@ -44,6 +44,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0005_write_guard.sql"),
         postgres: include_str!("../../migrations/postgres/0005_write_guard.sql"),
     },
+    Migration {
+        version: 6,
+        name: "write_costs",
+        sqlite: include_str!("../../migrations/sqlite/0006_write_costs.sql"),
+        postgres: include_str!("../../migrations/postgres/0006_write_costs.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

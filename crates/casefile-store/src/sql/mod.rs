@@ -570,7 +570,11 @@ impl Store for SqlStore {
         change: &Change,
     ) -> Result<()> {
         let mut steps = vec![Step::from(workitems::update(workitem, expected_version)?)];
-        steps.extend(audit::rows(std::iter::once(change)).into_iter().map(Step::from));
+        steps.extend(
+            audit::rows(std::iter::once(change))
+                .into_iter()
+                .map(Step::from),
+        );
         self.writer.run_steps(steps).await
     }
 
@@ -770,37 +774,41 @@ impl Store for SqlStore {
         self.writer
             .run(Box::new(move |tx| {
                 Box::pin(async move {
+                    // Everything else first: the counter row stays locked from its increment
+                    // to the commit, and every case of the caseplan waits for it.
+                    let steps = case_updates
+                        .into_iter()
+                        .map(Step::from)
+                        .chain(workitem_inserts.into_iter().map(Step::from))
+                        .chain(workitem_updates.into_iter().map(Step::from))
+                        .collect();
+                    combine::run_in_one(&mut *tx, steps).await?;
+                    for write in &documents {
+                        documents::write(&mut *tx, write).await?;
+                    }
+                    combine::run_in_one(&mut *tx, events.into_iter().map(Step::from).collect())
+                        .await?;
                     let mut reference = None;
-                    let mut case_change = None;
                     if let Some(insert) = &case_insert {
-                        let number = cases::next_number(&mut *tx, &insert.case.caseplan_id).await?;
                         let prefix = casefile_domain::case::reference::Prefix::parse(
                             "referencePrefix",
                             &insert.prefix,
                         )
                         .map_err(|e| Error::Corrupt(e.to_string()))?;
+                        let number = cases::next_number(&mut *tx, &insert.case.caseplan_id).await?;
                         let mut case = insert.case.clone();
                         case.reference = prefix.reference(number);
-                        cases::insert(&mut *tx, &case).await?;
                         let mut event = insert.event.clone();
                         event.after = Some(serde_json::to_value(&case)?);
-                        case_change = Some(Change::event(event));
+                        let mut steps = vec![Step::from(cases::insert(&case)?)];
+                        steps.extend(
+                            audit::rows(std::iter::once(&Change::event(event)))
+                                .into_iter()
+                                .map(Step::from),
+                        );
+                        combine::run_in_one(&mut *tx, steps).await?;
                         reference = Some(case.reference);
                     }
-                    for update in case_updates {
-                        update.run(&mut *tx).await?;
-                    }
-                    tx::run_all(&mut *tx, workitem_inserts).await?;
-                    for update in workitem_updates {
-                        update.run(&mut *tx).await?;
-                    }
-                    for write in &documents {
-                        documents::write(&mut *tx, write).await?;
-                    }
-                    if let Some(change) = &case_change {
-                        audit::record(&mut *tx, change).await?;
-                    }
-                    tx::run_all(&mut *tx, events).await?;
                     Ok(reference)
                 })
             }))

@@ -56,8 +56,10 @@ impl Writer {
     /// ([`combine`]), on SQLite step by step in the group commit.
     pub async fn run_steps(&self, steps: Vec<Step>) -> Result<()> {
         match self {
-            Writer::Direct(pool) => combine::run_combined(pool, steps).await,
-            Writer::Batched(_) => {
+            Writer::Direct(pool) if combine::fits_one_statement(&steps) => {
+                combine::run_combined(pool, steps).await
+            }
+            _ => {
                 self.run(Box::new(move |tx| Box::pin(combine::run_in(tx, steps))))
                     .await
             }

@@ -642,7 +642,10 @@ async fn contacts_are_searched_by_key_prefix_within_visible_divisions() {
     );
 }
 
-fn workitem(division_id: &str, contact_id: Option<&str>) -> casefile_domain::task::workitem::Workitem {
+fn workitem(
+    division_id: &str,
+    contact_id: Option<&str>,
+) -> casefile_domain::task::workitem::Workitem {
     serde_json::from_value(serde_json::json!({
         "id": uuid::Uuid::new_v4().to_string(), "name": "Call back", "description": null,
         "division_id": division_id, "type_id": "t", "workbin_id": "w", "status_id": "s",
@@ -893,7 +896,10 @@ async fn a_unit_with_a_stale_update_writes_nothing() {
     let h = home(&db.store).await;
     let first = workitem(&h.id, None);
     db.store
-        .insert_workitems(std::slice::from_ref(&first), &[event("workitem", &first.id, 1)])
+        .insert_workitems(
+            std::slice::from_ref(&first),
+            &[event("workitem", &first.id, 1)],
+        )
         .await
         .unwrap();
     let mut moved = first.clone();
@@ -918,9 +924,21 @@ async fn a_unit_with_a_stale_update_writes_nothing() {
         db.store.get_workitem(&created.id).await,
         Err(Error::NotFound)
     ));
-    assert_eq!(db.store.get_workitem(&first.id).await.unwrap().name, "Call back");
-    assert_eq!(db.store.events("workitem", &first.id).await.unwrap().len(), 1);
-    assert!(db.store.events("workitem", &created.id).await.unwrap().is_empty());
+    assert_eq!(
+        db.store.get_workitem(&first.id).await.unwrap().name,
+        "Call back"
+    );
+    assert_eq!(
+        db.store.events("workitem", &first.id).await.unwrap().len(),
+        1
+    );
+    assert!(
+        db.store
+            .events("workitem", &created.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let missing = casefile_store::UnitOfWork {
         workitem_updates: vec![(workitem(&h.id, None), 1)],
@@ -935,6 +953,26 @@ async fn a_unit_with_a_stale_update_writes_nothing() {
         ..Default::default()
     };
     db.store.commit_unit(&unit).await.unwrap();
-    assert_eq!(db.store.get_workitem(&first.id).await.unwrap().name, "Moved");
-    assert_eq!(db.store.events("workitem", &first.id).await.unwrap().len(), 2);
+    assert_eq!(
+        db.store.get_workitem(&first.id).await.unwrap().name,
+        "Moved"
+    );
+    assert_eq!(
+        db.store.events("workitem", &first.id).await.unwrap().len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_large_unit_is_written_whole() {
+    // Too big for PostgreSQL's one-statement path: it runs as a transaction of statements.
+    let db = db().await;
+    let h = home(&db.store).await;
+    let items: Vec<_> = (0..700).map(|_| workitem(&h.id, None)).collect();
+    let changes: Vec<_> = items.iter().map(|w| event("workitem", &w.id, 1)).collect();
+    db.store.insert_workitems(&items, &changes).await.unwrap();
+    for w in [&items[0], &items[699]] {
+        db.store.get_workitem(&w.id).await.unwrap();
+        assert_eq!(db.store.events("workitem", &w.id).await.unwrap().len(), 1);
+    }
 }
