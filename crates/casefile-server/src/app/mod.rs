@@ -10,6 +10,7 @@ pub mod demo_cases;
 pub mod demo_tasks;
 pub mod divisions;
 pub mod intents;
+pub mod recent;
 pub mod secrets;
 pub mod sessions;
 pub mod task;
@@ -30,9 +31,24 @@ pub struct App {
     pub config: Arc<Config>,
     pub sessions: Arc<sessions::Sessions>,
     pub caches: Arc<cache::Caches>,
+    pub recent: Arc<recent::Recent>,
 }
 
 impl App {
+    /// Commits a unit of work; its rows become this node's recent writes (or, if it failed,
+    /// stop being).
+    pub async fn commit_unit(
+        &self,
+        unit: &casefile_store::UnitOfWork,
+    ) -> Result<Option<String>, casefile_store::Error> {
+        let result = self.store.commit_unit(unit).await;
+        match &result {
+            Ok(_) => self.recent.keep_unit(unit),
+            Err(_) => self.recent.forget_unit(unit),
+        }
+        result
+    }
+
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> Self {
         let sessions = Arc::new(sessions::Sessions::new(config.rate_limit_per_minute));
         Self {
@@ -41,6 +57,7 @@ impl App {
             config: Arc::new(config),
             sessions,
             caches: Arc::default(),
+            recent: Arc::default(),
         }
     }
 }

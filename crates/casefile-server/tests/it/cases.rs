@@ -728,3 +728,35 @@ async fn a_follow_up_interaction_finds_its_case() {
         .await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn a_stage_closes_on_the_stored_case_not_this_nodes_stale_copy() {
+    // The engine starts from the copy of the case this node last wrote; another node's change
+    // to the case (here: straight through the store) must make that copy lose, not the change.
+    let h = Harness::new().await;
+    let plan = refund_plan(&h).await;
+    let case = open_case(&h, &plan, "S-1").await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let w1 = stage_workitem(&h, &id, 0).await;
+
+    let stored = h.app.store.get_case(&id).await.unwrap();
+    let mut elsewhere = stored.clone();
+    elsewhere.summary = "Changed on another node".into();
+    elsewhere.version += 1;
+    h.app
+        .store
+        .commit_unit(&casefile_store::UnitOfWork {
+            case_updates: vec![(elsewhere.clone(), stored.version)],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    close(&h, &plan, &w1, 0, None).await;
+    let after = h.app.store.get_case(&id).await.unwrap();
+    assert_eq!(after.summary, "Changed on another node");
+    assert_eq!(after.version, elsewhere.version + 1);
+    assert!(after.is_consistent());
+    let w2 = stage_workitem(&h, &id, 1).await;
+    assert_eq!(w2["statusCategory"], "Open");
+}

@@ -1098,3 +1098,90 @@ async fn terminating_into_a_closed_status_closes_first() {
     let again = h.call(Method::POST, &path, Some(&h.admin), None).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn another_nodes_change_is_not_overwritten_by_this_nodes_copy() {
+    // This node keeps the workitems it wrote as the starting point of their next change; a
+    // change written meanwhile by another node (here: straight through the store) must win
+    // over that copy, never be reverted by it.
+    let h = Harness::new().await;
+    let s = setup(&h, None).await;
+    let w = create_workitem(&h, &s, "Shared", json!({"order_id_identifier": "R-9"})).await;
+    let id = w["id"].as_str().unwrap();
+    let stored = h.app.store.get_workitem(id).await.unwrap();
+    let mut elsewhere = stored.clone();
+    elsewhere.name = "Renamed elsewhere".into();
+    elsewhere.version = 2;
+    let change = casefile_server::app::change(
+        "workitem",
+        id,
+        2,
+        "workitem.updated",
+        casefile_server::app::Actor {
+            id: None,
+            at: elsewhere.date_modified,
+        },
+        None,
+        serde_json::to_value(&elsewhere).ok(),
+    );
+    h.app
+        .store
+        .update_workitem(&elsewhere, 1, &change)
+        .await
+        .unwrap();
+
+    let path = format!("{TM}/workitems/{id}");
+    let moved = h
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&h.admin),
+            Some(json!({"statusId": status_id(&s, "InProgress")})),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.body["name"], "Renamed elsewhere");
+    assert_eq!(moved.body["version"], 3);
+    assert_eq!(moved.body["statusCategory"], "InProgress");
+
+    // Setting what this node's (now stale) copy already has must not pass for "no change".
+    let mut elsewhere = h.app.store.get_workitem(id).await.unwrap();
+    elsewhere.name = "Renamed again".into();
+    elsewhere.version = 4;
+    h.app
+        .store
+        .update_workitem(
+            &elsewhere,
+            3,
+            &casefile_server::app::change(
+                "workitem",
+                id,
+                4,
+                "workitem.updated",
+                casefile_server::app::Actor {
+                    id: None,
+                    at: elsewhere.date_modified,
+                },
+                None,
+                None,
+            ),
+        )
+        .await
+        .unwrap();
+    let renamed = h
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&h.admin),
+            Some(json!({"name": "Renamed elsewhere"})),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+    assert_eq!(renamed.body["version"], 5);
+    let stored = h.app.store.get_workitem(id).await.unwrap();
+    assert_eq!(
+        (stored.name.as_str(), stored.version),
+        ("Renamed elsewhere", 5)
+    );
+    assert_eq!(h.app.store.events("workitem", id).await.unwrap().len(), 5);
+}

@@ -316,7 +316,8 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
         changes: std::mem::take(&mut changes),
         ..UnitOfWork::default()
     };
-    case.reference = app.store.commit_unit(&unit).await?.unwrap_or_default();
+    case.reference = app.commit_unit(&unit).await?.unwrap_or_default();
+    app.recent.keep_case(&case);
     Ok(case)
 }
 
@@ -364,7 +365,7 @@ where
         )],
         ..UnitOfWork::default()
     };
-    app.store.commit_unit(&unit).await?;
+    app.commit_unit(&unit).await?;
     Ok(next)
 }
 
@@ -396,7 +397,7 @@ pub async fn terminate(app: &App, caller: &Principal, id: &str) -> ApiResult<Cas
         changes,
         ..UnitOfWork::default()
     };
-    app.store.commit_unit(&unit).await?;
+    app.commit_unit(&unit).await?;
     Ok(next)
 }
 
@@ -417,7 +418,13 @@ pub async fn on_workitem_change(
     {
         return Ok(None);
     }
-    let current = match app.store.get_case(case_id).await {
+    // The copy this node last wrote, if any: the unit's guard on the case's version refuses
+    // it if stale, and the caller then starts again from fresh reads.
+    let current = match app.recent.case(case_id) {
+        Some(c) => Ok(c),
+        None => app.store.get_case(case_id).await,
+    };
+    let current = match current {
         Ok(c) => c,
         Err(StoreError::NotFound) => return Ok(None),
         Err(e) => return Err(e.into()),

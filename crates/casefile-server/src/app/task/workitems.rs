@@ -236,6 +236,7 @@ pub async fn create(
     app.store
         .insert_workitems(std::slice::from_ref(&w), &[change])
         .await?;
+    app.recent.keep_workitem(&w);
     Ok(w)
 }
 
@@ -271,7 +272,52 @@ pub async fn update(
     patch: Patch,
     expected: Option<i64>,
 ) -> ApiResult<Workitem> {
+    // Start from the copy this node last wrote: if the write succeeds, its version guard
+    // proved the copy current and so every decision taken on it. Anything else (a refusal,
+    // no change, a lost race) is decided again on a fresh read.
+    if let Some(recent) = app.recent.workitem(id)
+        && caller.can(Permission::WorkitemView, &recent.division_id)
+        && let Ok(Applied::Written(next)) =
+            apply(app, caller, recent, patch.clone(), expected).await
+    {
+        return Ok(next);
+    }
     let current = get(app, caller, id).await?;
+    let version = current.version;
+    let outcome = match apply(app, caller, current, patch.clone(), expected).await {
+        // A lost race — unless the workitem itself did not move: then it was this node's copy
+        // of its case that was stale (now forgotten), and the change is worth one more try.
+        Err(e)
+            if matches!(
+                e.status,
+                axum::http::StatusCode::CONFLICT | axum::http::StatusCode::PRECONDITION_FAILED
+            ) =>
+        {
+            let current = get(app, caller, id).await?;
+            if current.version != version {
+                return Err(e);
+            }
+            apply(app, caller, current, patch, expected).await?
+        }
+        other => other?,
+    };
+    match outcome {
+        Applied::Written(w) | Applied::Unchanged(w) => Ok(w),
+    }
+}
+
+enum Applied {
+    Written(Workitem),
+    Unchanged(Workitem),
+}
+
+async fn apply(
+    app: &App,
+    caller: &Principal,
+    current: Workitem,
+    patch: Patch,
+    expected: Option<i64>,
+) -> ApiResult<Applied> {
     if let Some(v) = expected
         && v != current.version
     {
@@ -365,7 +411,7 @@ pub async fn update(
     }
     next.check(now)?;
     if next == current {
-        return Ok(current);
+        return Ok(Applied::Unchanged(current));
     }
     next.touch(Some(caller.subject_id.clone()), now);
     match save(app, caller, &current, &next, "workitem.updated").await {
@@ -373,7 +419,7 @@ pub async fn update(
         Err(e) if expected.is_some() && e.status == axum::http::StatusCode::CONFLICT => {
             Err(ApiError::precondition_failed(current.version + 1))
         }
-        other => other.map(|()| next),
+        other => other.map(|()| Applied::Written(next)),
     }
 }
 
@@ -404,19 +450,30 @@ async fn save(
         change.clone(),
     )
     .await?;
-    let result = match engine {
-        Some(unit) => app.store.commit_unit(&unit).await.map(|_| ()),
+    let result = match &engine {
+        Some(unit) => app.commit_unit(unit).await.map(|_| ()),
         None => {
-            app.store
+            let written = app
+                .store
                 .update_workitem(after, before.version, &change)
-                .await
+                .await;
+            if written.is_ok() {
+                app.recent.keep_workitem(after);
+            }
+            written
         }
     };
     match result {
-        Err(StoreError::Conflict { .. }) | Err(StoreError::VersionMismatch { .. }) => {
-            Err(ApiError::version_mismatch(before.version + 1))
+        Ok(()) => Ok(()),
+        Err(e) => {
+            app.recent.forget(&after.id, after.case_id.as_deref());
+            match e {
+                StoreError::Conflict { .. } | StoreError::VersionMismatch { .. } => {
+                    Err(ApiError::version_mismatch(before.version + 1))
+                }
+                other => Err(other.into()),
+            }
         }
-        other => Ok(other?),
     }
 }
 
@@ -492,7 +549,9 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
         Some(snapshot(&current)?),
         None,
     );
-    Ok(app.store.delete_workitem(id, &change).await?)
+    app.store.delete_workitem(id, &change).await?;
+    app.recent.forget(id, None);
+    Ok(())
 }
 
 /// Moves a workitem whose automatic transition is due; the system is the actor.
@@ -539,8 +598,15 @@ pub async fn auto_transition(
     )
     .await?
     {
-        Some(unit) => app.store.commit_unit(&unit).await.map(|_| ()),
-        None => app.store.update_workitem(&next, w.version, &change).await,
+        Some(unit) => app.commit_unit(&unit).await.map(|_| ()),
+        None => {
+            let written = app.store.update_workitem(&next, w.version, &change).await;
+            match &written {
+                Ok(()) => app.recent.keep_workitem(&next),
+                Err(_) => app.recent.forget(&w.id, None),
+            }
+            written
+        }
     };
     match result {
         Ok(()) => Ok(true),
