@@ -8,6 +8,15 @@ use crate::{Change, Event, Result};
 
 const ROWS_PER_STATEMENT: usize = 500;
 
+/// Entity types whose every event carries the whole entity as `after`: a change's `before`
+/// is then the previous version's `after`, so it is not stored again (the history reads fill
+/// it back in). Their snapshots are the bulk of what the hot write paths write.
+const BEFORE_FROM_PREVIOUS: &[&str] = &["workitem", "case"];
+
+fn before_is_derived(entity_type: &str, version: i64) -> bool {
+    version > 1 && BEFORE_FROM_PREVIOUS.contains(&entity_type)
+}
+
 pub async fn record(conn: &mut Tx, change: &Change) -> Result<()> {
     tx::run_all(conn, rows(std::iter::once(change))).await
 }
@@ -36,7 +45,11 @@ pub fn rows<'c>(changes: impl Iterator<Item = &'c Change>) -> Vec<Query<'static>
                 .bind(e.kind)
                 .bind(&e.actor_id)
                 .bind(millis(e.at))
-                .bind(json_text(&e.before))
+                .bind(if before_is_derived(e.entity_type, e.version) {
+                    None
+                } else {
+                    json_text(&e.before)
+                })
                 .bind(json_text(&e.after));
         }
         statements.push(q);
@@ -77,7 +90,16 @@ pub async fn events(pool: &AnyPool, entity_type: &str, entity_id: &str) -> Resul
         .bind(entity_id)
         .fetch_all(pool)
         .await?;
-    rows.iter().map(from_row).collect()
+    let mut events = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    for i in 1..events.len() {
+        if events[i].before.is_none()
+            && before_is_derived(entity_type, events[i].version)
+            && events[i - 1].version == events[i].version - 1
+        {
+            events[i].before = events[i - 1].after.clone();
+        }
+    }
+    Ok(events)
 }
 
 pub async fn event_at_version(
@@ -95,7 +117,20 @@ pub async fn event_at_version(
         .bind(version)
         .fetch_one(pool)
         .await?;
-    from_row(&row)
+    let mut event = from_row(&row)?;
+    if event.before.is_none() && before_is_derived(entity_type, version) {
+        let previous: Option<String> = sqlx::query_scalar(
+            "SELECT after FROM events WHERE entity_type = $1 AND entity_id = $2 AND version = $3",
+        )
+        .bind(entity_type)
+        .bind(entity_id)
+        .bind(version - 1)
+        .fetch_optional(pool)
+        .await?
+        .flatten();
+        event.before = parse_json(previous)?;
+    }
+    Ok(event)
 }
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Event> {

@@ -957,9 +957,19 @@ async fn a_unit_with_a_stale_update_writes_nothing() {
         db.store.get_workitem(&first.id).await.unwrap().name,
         "Moved"
     );
+    let events = db.store.events("workitem", &first.id).await.unwrap();
+    assert_eq!(events.len(), 2);
+    // A workitem event's `before` is not stored twice: it is the previous version's `after`.
+    let v1 = Some(serde_json::json!({"v": 1}));
+    assert_eq!(events[1].before, v1);
+    let second = db
+        .store
+        .event_at_version("workitem", &first.id, 2)
+        .await
+        .unwrap();
     assert_eq!(
-        db.store.events("workitem", &first.id).await.unwrap().len(),
-        2
+        (second.before, second.after),
+        (v1, Some(serde_json::json!({"v": 2})))
     );
 }
 
