@@ -100,6 +100,8 @@ pub struct NewEvent {
     pub kind: &'static str,
     pub actor_id: Option<String>,
     pub at: Timestamp,
+    /// Not stored for workitems and cases past version 1: their `before` is the previous
+    /// version's `after`, and reads fill it in (so writers may leave it `None`).
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
 }

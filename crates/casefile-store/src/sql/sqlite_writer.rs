@@ -91,10 +91,14 @@ fn sync_directory(wal: &Path) -> Result<()> {
         .map_err(|e| Error::Unavailable(Box::new(e)))
 }
 
-/// Runs a statement that takes no parameters on the writer's connection.
+/// Runs a statement that takes no parameters on the writer's connection (prepared once).
 fn control(tx: &Tx, sql: &str) -> Result<()> {
     match tx {
-        Tx::Sqlite(conn) => conn.execute_batch(sql).map_err(sqlite_error),
+        Tx::Sqlite(conn) => conn
+            .prepare_cached(sql)
+            .and_then(|mut s| s.raw_execute())
+            .map(|_| ())
+            .map_err(sqlite_error),
         Tx::Any(_) => Err(Error::Unavailable(
             "the writer holds no SQLite connection".into(),
         )),
@@ -137,7 +141,8 @@ fn writer_loop(
                     }
                 }
                 None => {
-                    let _ = control(&tx, "ROLLBACK TO unit; RELEASE unit");
+                    let _ = control(&tx, "ROLLBACK TO unit");
+                    let _ = control(&tx, "RELEASE unit");
                 }
             }
         }

@@ -360,7 +360,7 @@ where
                 id: Some(&caller.subject_id),
                 at: now,
             },
-            Some(snapshot(&current)?),
+            None, // the store's `before` is the previous version's `after`
             Some(snapshot(&next)?),
         )],
         ..UnitOfWork::default()
@@ -388,7 +388,7 @@ pub async fn terminate(app: &App, caller: &Principal, id: &str) -> ApiResult<Cas
             id: Some(&caller.subject_id),
             at: now,
         },
-        Some(snapshot(&current)?),
+        None, // the store's `before` is the previous version's `after`
         Some(snapshot(&next)?),
     ));
     let unit = UnitOfWork {
@@ -454,7 +454,7 @@ pub async fn on_workitem_change(
             id: Some(&caller.subject_id),
             at: now,
         },
-        Some(snapshot(&current)?),
+        None, // the store's `before` is the previous version's `after`
         Some(snapshot(&next)?),
     ));
     Ok(Some(UnitOfWork {

@@ -439,7 +439,7 @@ async fn save(
             id: Some(&caller.subject_id),
             at: after.date_modified,
         },
-        Some(snapshot(before)?),
+        None, // the store's `before` is the previous version's `after`
         Some(snapshot(after)?),
     );
     let engine = crate::app::case_management::cases::on_workitem_change(
@@ -546,7 +546,7 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
             id: Some(&caller.subject_id),
             at: now,
         },
-        Some(snapshot(&current)?),
+        None, // the store's `before` is the previous version's `after`
         None,
     );
     app.store.delete_workitem(id, &change).await?;
@@ -586,7 +586,7 @@ pub async fn auto_transition(
         next.version,
         "workitem.auto_transitioned",
         Actor { id: None, at: now },
-        Some(snapshot(w)?),
+        None, // the store's `before` is the previous version's `after`
         Some(snapshot(&next)?),
     );
     let result = match crate::app::case_management::cases::on_workitem_change(
