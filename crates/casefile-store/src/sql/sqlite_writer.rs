@@ -30,6 +30,8 @@ use crate::{Error, Result};
 pub const MAX_BATCH: usize = 64;
 /// Commits between two checkpoints.
 const CHECKPOINT_EVERY: u32 = 64;
+/// WAL pages (of 4 KiB) past which a checkpoint makes the WAL start over (32 MiB).
+const RESTART_PAGES: i64 = 8192;
 
 /// Opens the writer's and checkpointer's connections to `file` and starts the three threads.
 pub fn start(file: &str, queue: mpsc::Receiver<Job>) -> Result<()> {
@@ -190,15 +192,31 @@ fn sync_loop(wal: &Path, to_sync: sync_mpsc::Receiver<Vec<Deliver>>) {
     }
 }
 
-/// Copies committed WAL frames back into the database when the writer asks.
+/// Copies committed WAL frames back into the database when the writer asks. Under a steady
+/// write load a `PASSIVE` checkpoint never catches up with the writer, so the WAL would never
+/// start over and would grow without bound; once it holds [`RESTART_PAGES`], a `RESTART`
+/// checkpoint holds the writer back (for the few milliseconds of copying) until every frame is
+/// in the database and the next commit writes the WAL from its start again.
 fn checkpoint_loop(conn: rusqlite::Connection, nudged: sync_mpsc::Receiver<()>) {
     while nudged.recv().is_ok() {
-        let done: rusqlite::Result<(i64, i64, i64)> =
-            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-            });
-        if let Err(e) = done {
-            tracing::warn!(error = %e, "checkpoint failed; the next one retries");
+        let wal_pages = match checkpoint(&conn, "PASSIVE") {
+            Ok(pages) => pages,
+            Err(e) => {
+                tracing::warn!(error = %e, "checkpoint failed; the next one retries");
+                continue;
+            }
+        };
+        if wal_pages >= RESTART_PAGES
+            && let Err(e) = checkpoint(&conn, "RESTART")
+        {
+            tracing::warn!(error = %e, wal_pages, "restarting checkpoint failed; the next one retries");
         }
     }
+}
+
+/// Runs a checkpoint; the WAL's size in pages.
+fn checkpoint(conn: &rusqlite::Connection, mode: &str) -> rusqlite::Result<i64> {
+    conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |row| {
+        row.get::<_, i64>(1)
+    })
 }
