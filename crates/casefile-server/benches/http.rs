@@ -846,6 +846,15 @@ async fn workloads(
         report,
         "- database commit rate: {commits_per_s:.0} commits/s"
     );
+    if let Database::Sqlite { dir } = database
+        && let Ok(meta) = std::fs::metadata(dir.path().join("casefile.db-wal"))
+    {
+        let _ = writeln!(
+            report,
+            "- SQLite WAL file after the workloads: {:.1} MiB (checkpoints keep it bounded)",
+            meta.len() as f64 / (1024.0 * 1024.0)
+        );
+    }
     let _ = writeln!(
         report,
         "- reads: {reads_per_s:.0}/s against a target of ≥ {READS_TARGET:.0}/s: {}",
