@@ -15,7 +15,9 @@
 //!   can be gone.
 //! - Automatic checkpoints are off on the writer; the *checkpointer* runs a `PASSIVE`
 //!   checkpoint on its own connection after every [`CHECKPOINT_EVERY`] commits, so copying
-//!   the WAL back into the database (and its fsyncs) does not stall the writer.
+//!   the WAL back into the database (and its fsyncs) does not stall the writer; past
+//!   [`RESTART_PAGES`] it makes the WAL start over, and a WAL that grew past 64 MiB (a bulk
+//!   load) is truncated back to that when it does.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc as sync_mpsc;
@@ -29,9 +31,9 @@ use crate::{Error, Result};
 /// Units of work one SQLite commit may carry.
 pub const MAX_BATCH: usize = 64;
 /// Commits between two checkpoints.
-const CHECKPOINT_EVERY: u32 = 64;
-/// WAL pages (of 4 KiB) past which a checkpoint makes the WAL start over (32 MiB).
-const RESTART_PAGES: i64 = 8192;
+const CHECKPOINT_EVERY: u32 = 32;
+/// WAL pages (of 4 KiB) past which a checkpoint makes the WAL start over (64 MiB).
+const RESTART_PAGES: i64 = 16384;
 
 /// Opens the writer's and checkpointer's connections to `file` and starts the three threads.
 pub fn start(file: &str, queue: mpsc::Receiver<Job>) -> Result<()> {
@@ -42,7 +44,7 @@ pub fn start(file: &str, queue: mpsc::Receiver<Job>) -> Result<()> {
     }
     let writer = open(file)?;
     writer
-        .execute_batch("PRAGMA wal_autocheckpoint = 0;")
+        .execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;")
         .map_err(sqlite_error)?;
     writer.set_prepared_statement_cache_capacity(256);
     let checkpointer = open(file)?;
