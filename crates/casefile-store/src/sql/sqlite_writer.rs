@@ -197,8 +197,10 @@ fn sync_loop(wal: &Path, to_sync: sync_mpsc::Receiver<Vec<Deliver>>) {
 /// Copies committed WAL frames back into the database when the writer asks. Under a steady
 /// write load a `PASSIVE` checkpoint never catches up with the writer, so the WAL would never
 /// start over and would grow without bound; once it holds [`RESTART_PAGES`], a `RESTART`
-/// checkpoint holds the writer back (for the few milliseconds of copying) until every frame is
-/// in the database and the next commit writes the WAL from its start again.
+/// checkpoint holds the writer back (for the few milliseconds of copying, or while a long read
+/// still uses old frames — at most the 5 s busy timeout, after which it gives up until the
+/// next nudge) until every frame is in the database and the next commit writes the WAL from
+/// its start again.
 fn checkpoint_loop(conn: rusqlite::Connection, nudged: sync_mpsc::Receiver<()>) {
     while nudged.recv().is_ok() {
         let wal_pages = match checkpoint(&conn, "PASSIVE") {
