@@ -78,7 +78,7 @@ fn open(file: &str) -> Result<rusqlite::Connection> {
         .map_err(sqlite_error)?;
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;
-         PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824;",
+         PRAGMA temp_store = MEMORY;",
     )
     .map_err(sqlite_error)?;
     Ok(conn)
