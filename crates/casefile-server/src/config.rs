@@ -24,7 +24,8 @@ pub struct Config {
     pub token_ttl_seconds: u32,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
-    /// Connections in the PostgreSQL pool (SQLite uses one writer and `sqlite_readers` readers).
+    /// Connections in each PostgreSQL pool, the readers' and the writers' (so up to twice this
+    /// many in all; SQLite uses one writer and `sqlite_readers` readers).
     pub postgres_pool_size: u32,
     pub sqlite_readers: u32,
     /// Bootstrap OAuth client with the admin role in every division, created or updated at start.

@@ -145,9 +145,31 @@ pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
                 .await
                 .map_err(Error::from)?;
             migrate::run(&pool, backend).await?;
+            // Writes get a pool of their own whose sessions always use generic plans: every
+            // write statement is prepared once per connection and its plan does not depend on
+            // the values bound, yet PostgreSQL would plan each of the first five runs anew (and
+            // keep doing so for the large one-statement units of `combine.rs`). Ad-hoc reads
+            // keep value-aware planning.
+            let writes = AnyPoolOptions::new()
+                .max_connections(sizes.postgres)
+                .test_before_acquire(false)
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute("SET plan_cache_mode = force_generic_plan")
+                            .await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(
+                    AnyConnectOptions::from_str(url)
+                        .map_err(|e| Error::InvalidUrl(e.to_string()))?,
+                )
+                .await
+                .map_err(Error::from)?;
             SqlStore {
                 backend,
-                writer: Writer::Direct(pool.clone()),
+                writer: Writer::Direct(writes),
                 reader: pool,
             }
         }
