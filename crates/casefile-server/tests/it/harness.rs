@@ -16,6 +16,9 @@ pub const ADMIN_ID: &str = "test-admin";
 pub const ADMIN_SECRET: &str = "test-admin-secret-0123456789";
 pub const PASSWORD: &str = "correct horse battery";
 
+/// Upper bound on polls of a background job before a test gives up.
+pub const JOB_POLLS: usize = 200_000;
+
 pub struct Harness {
     pub app: App,
     pub router: Router,
