@@ -1102,23 +1102,16 @@ async fn terminating_into_a_closed_status_closes_first() {
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
 }
 
-#[tokio::test]
-async fn another_nodes_change_is_not_overwritten_by_this_nodes_copy() {
-    // This node keeps the workitems it wrote as the starting point of their next change; a
-    // change written meanwhile by another node (here: straight through the store) must win
-    // over that copy, never be reverted by it.
-    let h = Harness::new().await;
-    let s = setup(&h, None).await;
-    let w = create_workitem(&h, &s, "Shared", json!({"order_id_identifier": "R-9"})).await;
-    let id = w["id"].as_str().unwrap();
-    let stored = h.app.store.get_workitem(id).await.unwrap();
-    let mut elsewhere = stored.clone();
-    elsewhere.name = "Renamed elsewhere".into();
-    elsewhere.version = 2;
+/// Another node's change: a rename written straight through the store, past this node's copy.
+async fn rename_elsewhere(h: &Harness, id: &str, name: &str) {
+    let mut elsewhere = h.app.store.get_workitem(id).await.unwrap();
+    let expected = elsewhere.version;
+    elsewhere.name = name.into();
+    elsewhere.version += 1;
     let change = casefile_server::app::change(
         "workitem",
         id,
-        2,
+        elsewhere.version,
         "workitem.updated",
         casefile_server::app::Actor {
             id: None,
@@ -1129,9 +1122,21 @@ async fn another_nodes_change_is_not_overwritten_by_this_nodes_copy() {
     );
     h.app
         .store
-        .update_workitem(&elsewhere, 1, &change)
+        .update_workitem(&elsewhere, expected, &change)
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn another_nodes_change_is_not_overwritten_by_this_nodes_copy() {
+    // This node keeps the workitems it wrote as the starting point of their next change; a
+    // change written meanwhile by another node (here: straight through the store) must win
+    // over that copy, never be reverted by it.
+    let h = Harness::new().await;
+    let s = setup(&h, None).await;
+    let w = create_workitem(&h, &s, "Shared", json!({"order_id_identifier": "R-9"})).await;
+    let id = w["id"].as_str().unwrap();
+    rename_elsewhere(&h, id, "Renamed elsewhere").await;
 
     let path = format!("{TM}/workitems/{id}");
     let moved = h
@@ -1148,29 +1153,7 @@ async fn another_nodes_change_is_not_overwritten_by_this_nodes_copy() {
     assert_eq!(moved.body["statusCategory"], "InProgress");
 
     // Setting what this node's (now stale) copy already has must not pass for "no change".
-    let mut elsewhere = h.app.store.get_workitem(id).await.unwrap();
-    elsewhere.name = "Renamed again".into();
-    elsewhere.version = 4;
-    h.app
-        .store
-        .update_workitem(
-            &elsewhere,
-            3,
-            &casefile_server::app::change(
-                "workitem",
-                id,
-                4,
-                "workitem.updated",
-                casefile_server::app::Actor {
-                    id: None,
-                    at: elsewhere.date_modified,
-                },
-                None,
-                None,
-            ),
-        )
-        .await
-        .unwrap();
+    rename_elsewhere(&h, id, "Renamed again").await;
     let renamed = h
         .call(
             Method::PATCH,

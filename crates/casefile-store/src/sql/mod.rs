@@ -135,13 +135,8 @@ pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
         Backend::Postgres => {
             let options =
                 AnyConnectOptions::from_str(url).map_err(|e| Error::InvalidUrl(e.to_string()))?;
-            // No ping before every acquire: a dead connection surfaces as an error on use,
-            // which the pool then replaces; the ping doubled every query's round trips.
-            let pool = AnyPoolOptions::new()
-                .max_connections(sizes.postgres)
-                .test_before_acquire(false)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(options)
+            let pool = postgres_pool(sizes)
+                .connect_with(options.clone())
                 .await
                 .map_err(Error::from)?;
             migrate::run(&pool, backend).await?;
@@ -150,10 +145,7 @@ pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
             // the values bound, yet PostgreSQL would plan each of the first five runs anew (and
             // keep doing so for the large one-statement units of `combine.rs`). Ad-hoc reads
             // keep value-aware planning.
-            let writes = AnyPoolOptions::new()
-                .max_connections(sizes.postgres)
-                .test_before_acquire(false)
-                .acquire_timeout(Duration::from_secs(10))
+            let writes = postgres_pool(sizes)
                 .after_connect(|conn, _meta| {
                     Box::pin(async move {
                         conn.execute("SET plan_cache_mode = force_generic_plan")
@@ -161,10 +153,7 @@ pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
                         Ok(())
                     })
                 })
-                .connect_with(
-                    AnyConnectOptions::from_str(url)
-                        .map_err(|e| Error::InvalidUrl(e.to_string()))?,
-                )
+                .connect_with(options)
                 .await
                 .map_err(Error::from)?;
             SqlStore {
@@ -184,6 +173,15 @@ fn sqlite_url(url: &str) -> String {
     } else {
         format!("{url}?mode=rwc")
     }
+}
+
+/// No ping before every acquire: a dead connection surfaces as an error on use, which the pool
+/// then replaces; the ping doubled every query's round trips.
+fn postgres_pool(sizes: PoolSizes) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(sizes.postgres)
+        .test_before_acquire(false)
+        .acquire_timeout(Duration::from_secs(10))
 }
 
 fn sqlite_pool(max: u32) -> AnyPoolOptions {
@@ -295,8 +293,7 @@ impl Guarded {
             .await
         {
             Ok(Some(current)) if current == self.expected => None,
-            Ok(Some(current)) => Some(Error::VersionMismatch { current }),
-            Ok(None) => Some(Error::NotFound),
+            Ok(found) => Some(missing_or_stale_from(found)),
             Err(e) => Some(e.into()),
         }
     }
@@ -306,9 +303,16 @@ impl Guarded {
 async fn missing_or_stale(conn: &mut Tx, table: &str, id: &str) -> Error {
     let sql = format!("SELECT version FROM {table} WHERE id = $1");
     match tx::query(&sql).bind(id).fetch_optional(&mut *conn).await {
-        Ok(Some(current)) => Error::VersionMismatch { current },
-        Ok(None) => Error::NotFound,
+        Ok(found) => missing_or_stale_from(found),
         Err(e) => e,
+    }
+}
+
+/// The error for a row found at `found` version (or not at all) by a failed conditional write.
+fn missing_or_stale_from(found: Option<i64>) -> Error {
+    match found {
+        Some(current) => Error::VersionMismatch { current },
+        None => Error::NotFound,
     }
 }
 
@@ -765,50 +769,35 @@ impl Store for SqlStore {
     async fn commit_unit(&self, unit: &UnitOfWork) -> Result<Option<String>> {
         // Everything but the new case (numbered inside) is serialised before the writer runs.
         let case_insert = unit.case_insert.clone();
-        let case_updates = unit
-            .case_updates
-            .iter()
-            .map(|(c, expected)| cases::update(c, *expected))
-            .collect::<Result<Vec<_>>>()?;
-        let workitem_inserts = unit
-            .workitem_inserts
-            .iter()
-            .map(workitems::insert)
-            .collect::<Result<Vec<_>>>()?;
-        let workitem_updates = unit
-            .workitem_updates
-            .iter()
-            .map(|(w, expected)| workitems::update(w, *expected))
-            .collect::<Result<Vec<_>>>()?;
+        let mut writes = Vec::new();
+        for (c, expected) in &unit.case_updates {
+            writes.push(Step::from(cases::update(c, *expected)?));
+        }
+        for w in &unit.workitem_inserts {
+            writes.push(Step::from(workitems::insert(w)?));
+        }
+        for (w, expected) in &unit.workitem_updates {
+            writes.push(Step::from(workitems::update(w, *expected)?));
+        }
         let documents = unit.documents.clone();
-        let events = audit::rows(unit.changes.iter());
+        let events: Vec<Step> = audit::rows(unit.changes.iter())
+            .into_iter()
+            .map(Step::from)
+            .collect();
         if case_insert.is_none() && documents.is_empty() {
-            let steps = case_updates
-                .into_iter()
-                .map(Step::from)
-                .chain(workitem_inserts.into_iter().map(Step::from))
-                .chain(workitem_updates.into_iter().map(Step::from))
-                .chain(events.into_iter().map(Step::from))
-                .collect();
-            return self.writer.run_steps(steps).await.map(|()| None);
+            writes.extend(events);
+            return self.writer.run_steps(writes).await.map(|()| None);
         }
         self.writer
             .run(Box::new(move |tx| {
                 Box::pin(async move {
                     // Everything else first: the counter row stays locked from its increment
                     // to the commit, and every case of the caseplan waits for it.
-                    let steps = case_updates
-                        .into_iter()
-                        .map(Step::from)
-                        .chain(workitem_inserts.into_iter().map(Step::from))
-                        .chain(workitem_updates.into_iter().map(Step::from))
-                        .collect();
-                    combine::run_in_one(&mut *tx, steps).await?;
+                    combine::run_in_one(&mut *tx, writes).await?;
                     for write in &documents {
                         documents::write(&mut *tx, write).await?;
                     }
-                    combine::run_in_one(&mut *tx, events.into_iter().map(Step::from).collect())
-                        .await?;
+                    combine::run_in_one(&mut *tx, events).await?;
                     let mut reference = None;
                     if let Some(insert) = &case_insert {
                         let prefix = casefile_domain::case::reference::Prefix::parse(

@@ -154,6 +154,16 @@ impl Query<'_> {
         Ok(self.any().execute(pool).await?.rows_affected())
     }
 
+    /// The cached SQLite statement with this query's parameters bound.
+    fn prepared<'c>(
+        &self,
+        conn: &'c rusqlite::Connection,
+    ) -> Result<rusqlite::CachedStatement<'c>> {
+        let mut stmt = conn.prepare_cached(&self.sql).map_err(sqlite_error)?;
+        bind_sqlite(&mut stmt, &self.args)?;
+        Ok(stmt)
+    }
+
     pub fn bind(mut self, value: impl Into<Arg>) -> Self {
         self.args.push(value.into());
         self
@@ -163,8 +173,7 @@ impl Query<'_> {
     pub async fn execute(self, tx: &mut Tx) -> Result<u64> {
         match tx {
             Tx::Sqlite(conn) => {
-                let mut stmt = conn.prepare_cached(&self.sql).map_err(sqlite_error)?;
-                bind_sqlite(&mut stmt, &self.args)?;
+                let mut stmt = self.prepared(conn)?;
                 let changed = stmt.raw_execute().map_err(sqlite_error)?;
                 Ok(u64::try_from(changed).unwrap_or(u64::MAX))
             }
@@ -179,8 +188,7 @@ impl Query<'_> {
     pub async fn fetch_all<T: Cell>(self, tx: &mut Tx) -> Result<Vec<T>> {
         match tx {
             Tx::Sqlite(conn) => {
-                let mut stmt = conn.prepare_cached(&self.sql).map_err(sqlite_error)?;
-                bind_sqlite(&mut stmt, &self.args)?;
+                let mut stmt = self.prepared(conn)?;
                 let mut rows = stmt.raw_query();
                 let mut out = Vec::new();
                 while let Some(row) = rows.next().map_err(sqlite_error)? {
@@ -201,8 +209,7 @@ impl Query<'_> {
     pub async fn fetch_optional<T: Cell>(self, tx: &mut Tx) -> Result<Option<T>> {
         match tx {
             Tx::Sqlite(conn) => {
-                let mut stmt = conn.prepare_cached(&self.sql).map_err(sqlite_error)?;
-                bind_sqlite(&mut stmt, &self.args)?;
+                let mut stmt = self.prepared(conn)?;
                 let mut rows = stmt.raw_query();
                 match rows.next().map_err(sqlite_error)? {
                     Some(row) => Ok(Some(T::from_sqlite(row).map_err(sqlite_error)?)),
