@@ -102,8 +102,30 @@ pub struct NewEvent {
     pub at: Timestamp,
     /// Not stored for workitems and cases past version 1: their `before` is the previous
     /// version's `after`, and reads fill it in (so writers may leave it `None`).
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
+    pub before: Option<Snapshot>,
+    pub after: Option<Snapshot>,
+}
+
+/// An entity's JSON as an event records it: serialised once, straight from the entity (no
+/// intermediate `serde_json::Value`), and cheap to clone while the change travels to the
+/// writer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot(std::sync::Arc<str>);
+
+impl Snapshot {
+    pub fn of<T: serde::Serialize + ?Sized>(entity: &T) -> serde_json::Result<Self> {
+        Ok(Self(serde_json::to_string(entity)?.into()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<serde_json::Value> for Snapshot {
+    fn from(value: serde_json::Value) -> Self {
+        Self(value.to_string().into())
+    }
 }
 
 /// A message to deliver after the mutation commits (never before, never if it rolls back).

@@ -24,7 +24,7 @@ pub async fn run(app: &App) -> anyhow::Result<Division> {
 async fn ensure_home(app: &App) -> anyhow::Result<Division> {
     let now = app.clock.now();
     let candidate = Division {
-        id: new_id(),
+        id: new_id(app.clock.now()),
         name: "Home".to_owned(),
         description: Some("The default division".to_owned()),
         home: true,
@@ -39,7 +39,7 @@ async fn ensure_home(app: &App) -> anyhow::Result<Division> {
         "division.created",
         Actor { id: None, at: now },
         None,
-        Some(json!({"name": "Home"})),
+        Some(json!({"name": "Home"}).into()),
     );
     Ok(app.store.ensure_home_division(&candidate, &change).await?)
 }
@@ -82,7 +82,7 @@ pub async fn save_client(
         kind,
         Actor { id: None, at: now },
         None,
-        Some(json!({"name": name, "grants": grants_json})),
+        Some(json!({"name": name, "grants": grants_json}).into()),
     );
     app.store.upsert_client(&client, grants, &change).await?;
     app.sessions.invalidate();
@@ -95,7 +95,7 @@ pub async fn create_client(
     name: &str,
     grants: &[Grant],
 ) -> anyhow::Result<(String, String)> {
-    let id = new_id();
+    let id = new_id(app.clock.now());
     let secret = secrets::random_token();
     save_client(app, &id, name, &secret, grants).await?;
     Ok((id, secret))

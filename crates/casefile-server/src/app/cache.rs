@@ -5,38 +5,51 @@
 //! Another node's change to a document is seen within `DOCUMENT_SECONDS`; a write based on a
 //! stale copy fails its version check instead of overwriting.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use casefile_domain::Timestamp;
 use casefile_domain::schema::SchemaDefinition;
 use casefile_domain::user::User;
-use casefile_store::Document;
 
 pub const DOCUMENT_SECONDS: i64 = 2;
 const DOCUMENTS_MAX: usize = 10_000;
 
+type CachedObject = Box<dyn Any + Send + Sync>;
+
 #[derive(Default)]
 pub struct Caches {
-    documents: Mutex<HashMap<String, (Document, Timestamp)>>,
+    documents: Mutex<HashMap<String, (&'static str, CachedObject, Timestamp)>>,
     schemas: Mutex<HashMap<(String, i64), Arc<SchemaDefinition>>>,
     division_names: Mutex<HashMap<String, (String, Timestamp)>>,
     users: Mutex<HashMap<String, (User, Timestamp)>>,
 }
 
 impl Caches {
-    pub fn document(&self, kind: &str, id: &str, now: Timestamp) -> Option<Document> {
+    /// A configuration object (worktype, status, workbin, …) as its parsed type, so a hit
+    /// costs a clone rather than a JSON clone and a parse.
+    pub fn document<T: Any + Clone>(&self, kind: &str, id: &str, now: Timestamp) -> Option<T> {
         let cache = self.documents.lock().ok()?;
-        let (doc, at) = cache.get(id)?;
-        (doc.kind == kind && (now - *at).num_seconds() < DOCUMENT_SECONDS).then(|| doc.clone())
+        let (k, object, at) = cache.get(id)?;
+        if *k != kind || (now - *at).num_seconds() >= DOCUMENT_SECONDS {
+            return None;
+        }
+        object.downcast_ref::<T>().cloned()
     }
 
-    pub fn keep_document(&self, doc: &Document, now: Timestamp) {
+    pub fn keep_document<T: Any + Send + Sync>(
+        &self,
+        kind: &'static str,
+        id: &str,
+        object: T,
+        now: Timestamp,
+    ) {
         if let Ok(mut cache) = self.documents.lock() {
             if cache.len() >= DOCUMENTS_MAX {
                 cache.clear();
             }
-            cache.insert(doc.id.clone(), (doc.clone(), now));
+            cache.insert(id.to_owned(), (kind, Box::new(object), now));
         }
     }
 

@@ -8,9 +8,8 @@
 use casefile_domain::authz::{Divisions, Permission, Principal};
 use casefile_domain::contact::{self, Contact, Details, DetailsInput, Note};
 use casefile_store::{ContactFilter, ContactSort, Error as StoreError, Listing, Page};
-use serde_json::Value;
 
-use crate::app::{Actor, App, change, new_id};
+use crate::app::{Actor, App, change, new_id, snapshot};
 use crate::error::{ApiError, ApiResult};
 
 pub const ENTITY: &str = "contact";
@@ -19,10 +18,6 @@ pub const NOTE_ENTITY: &str = "contact_note";
 pub const COUNT_LIMIT: i64 = 10_000;
 /// `divisionIds` names at most this many divisions, as in Genesys.
 pub const DIVISION_IDS_MAX: usize = 50;
-
-fn snapshot<T: serde::Serialize>(t: &T) -> ApiResult<Value> {
-    serde_json::to_value(t).map_err(|e| ApiError::internal(e.into()))
-}
 
 fn actor(caller: &Principal, at: casefile_domain::Timestamp) -> Actor<'_> {
     Actor {
@@ -119,7 +114,7 @@ pub async fn create(
     let division_id = target_division(app, caller, division_id).await?;
     let now = app.clock.now();
     let c = Contact {
-        id: new_id(),
+        id: new_id(app.clock.now()),
         division_id,
         details,
         version: 1,
@@ -305,7 +300,7 @@ pub async fn create_note(
     let text = contact::note_text(text)?;
     let now = app.clock.now();
     let note = Note {
-        id: new_id(),
+        id: new_id(app.clock.now()),
         contact_id: c.id.clone(),
         text,
         created_by: Some(caller.subject_id.clone()),

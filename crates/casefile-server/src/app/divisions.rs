@@ -59,7 +59,7 @@ pub async fn create(app: &App, caller: &Principal, fields: DivisionFields) -> Ap
     }
     let now = app.clock.now();
     let division = Division {
-        id: new_id(),
+        id: new_id(app.clock.now()),
         name: fields.name,
         description: fields.description,
         home: false,
@@ -77,7 +77,7 @@ pub async fn create(app: &App, caller: &Principal, fields: DivisionFields) -> Ap
             at: now,
         },
         None,
-        Some(snapshot(&division)),
+        Some(snapshot(&division).into()),
     );
     app.store
         .create_division(&division, &change)
@@ -117,8 +117,8 @@ pub async fn update(
             id: Some(&caller.subject_id),
             at: now,
         },
-        Some(snapshot(&current)),
-        Some(snapshot(&next)),
+        Some(snapshot(&current).into()),
+        Some(snapshot(&next).into()),
     );
     app.store
         .update_division(&next, current.version, &change)
@@ -149,7 +149,7 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
             id: Some(&caller.subject_id),
             at: now,
         },
-        Some(snapshot(&current)),
+        Some(snapshot(&current).into()),
         None,
     );
     match app.store.delete_division(id, &change).await {

@@ -18,7 +18,7 @@ pub mod users;
 
 use std::sync::Arc;
 
-use casefile_store::{Change, NewEvent, Store};
+use casefile_store::{Change, NewEvent, Snapshot, Store};
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -62,9 +62,22 @@ impl App {
     }
 }
 
-/// A fresh object id.
-pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+/// A fresh object id: a version 7 UUID, whose leading bits are `at` in milliseconds and the
+/// rest random. Ids made close in time sort close together, so a new row's primary-key and
+/// event-index entries land on the few B-tree pages that recent writes already touched,
+/// instead of one random page each (fewer pages written per commit on both backends).
+pub fn new_id(at: casefile_domain::Timestamp) -> String {
+    let ts = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        u64::try_from(at.timestamp()).unwrap_or(0),
+        at.timestamp_subsec_nanos(),
+    );
+    uuid::Uuid::new_v7(ts).to_string()
+}
+
+/// An entity's event snapshot (its JSON, serialised once).
+pub fn snapshot<T: serde::Serialize + ?Sized>(entity: &T) -> crate::error::ApiResult<Snapshot> {
+    Snapshot::of(entity).map_err(|e| crate::error::ApiError::internal(e.into()))
 }
 
 /// Who made a change, and when.
@@ -82,8 +95,8 @@ pub fn change(
     version: i64,
     kind: &'static str,
     actor: Actor<'_>,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
+    before: Option<Snapshot>,
+    after: Option<Snapshot>,
 ) -> Change {
     Change::event(NewEvent {
         entity_type,

@@ -69,7 +69,7 @@ pub async fn create(
         }
         None => None,
     };
-    let user = new.into_user(new_id(), app.clock.now());
+    let user = new.into_user(new_id(app.clock.now()), app.clock.now());
     let grants = [Grant {
         role: Role::Agent,
         scope: DivisionScope::One(user.division_id.clone()),
@@ -86,7 +86,7 @@ pub async fn create(
             at: user.date_created,
         },
         None,
-        Some(after),
+        Some(after.into()),
     );
     let record = NewUserRecord {
         user: &user,
@@ -102,19 +102,24 @@ pub async fn create(
     }
 }
 
+/// The user through this node's cache (at most `cache::DOCUMENT_SECONDS` old; this node's
+/// own writes drop it at once), with no visibility check.
+pub async fn cached(app: &App, id: &str) -> Result<User, StoreError> {
+    let now = app.clock.now();
+    if let Some(u) = app.caches.user(id, now) {
+        return Ok(u);
+    }
+    let u = app.store.get_user(id).await?;
+    app.caches.keep_user(&u, now);
+    Ok(u)
+}
+
 /// A user visible to the caller, or 404 (never revealing users of other divisions).
 pub async fn get(app: &App, caller: &Principal, id: &str) -> ApiResult<User> {
-    let now = app.clock.now();
-    let user = match app.caches.user(id, now) {
-        Some(u) => u,
-        None => match app.store.get_user(id).await {
-            Ok(u) => {
-                app.caches.keep_user(&u, now);
-                u
-            }
-            Err(StoreError::NotFound) => return Err(ApiError::not_found("user")),
-            Err(e) => return Err(e.into()),
-        },
+    let user = match cached(app, id).await {
+        Ok(u) => u,
+        Err(StoreError::NotFound) => return Err(ApiError::not_found("user")),
+        Err(e) => return Err(e.into()),
     };
     let is_self = caller.kind == SubjectKind::User && caller.subject_id == user.id;
     if !is_self && !caller.can(Permission::UserView, &user.division_id) {
@@ -192,8 +197,8 @@ pub async fn update(
             id: Some(&caller.subject_id),
             at: next.date_modified,
         },
-        Some(snapshot(&current)),
-        Some(snapshot(&next)),
+        Some(snapshot(&current).into()),
+        Some(snapshot(&next).into()),
     );
     app.store
         .update_user(&next, current.version, None, &change)
@@ -226,8 +231,8 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
             id: Some(&caller.subject_id),
             at: next.date_modified,
         },
-        Some(snapshot(&current)),
-        Some(snapshot(&next)),
+        Some(snapshot(&current).into()),
+        Some(snapshot(&next).into()),
     );
     app.store
         .update_user(&next, current.version, None, &change)
@@ -280,8 +285,8 @@ pub async fn replace_grants(
             id: Some(&caller.subject_id),
             at: next.date_modified,
         },
-        Some(json!({ "grants": grants_snapshot(&before) })),
-        Some(json!({ "grants": grants_snapshot(&grants) })),
+        Some(json!({ "grants": grants_snapshot(&before) }).into()),
+        Some(json!({ "grants": grants_snapshot(&grants) }).into()),
     );
     app.store
         .update_user(&next, user.version, Some(&grants), &change)

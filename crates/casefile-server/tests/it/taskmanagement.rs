@@ -49,7 +49,7 @@ pub async fn setup(h: &Harness, division: Option<&str>) -> Setup {
         )
         .await;
     assert_eq!(workbin.status, StatusCode::OK, "{}", workbin.body);
-    let schema_name = format!("Refund {}", &workbin.body["id"].as_str().unwrap()[..8]);
+    let schema_name = format!("Refund {}", &workbin.body["id"].as_str().unwrap()[28..]);
     let schema = h
         .call(
             Method::POST,
@@ -65,7 +65,7 @@ pub async fn setup(h: &Harness, division: Option<&str>) -> Setup {
             &format!("{TM}/worktypes"),
             Some(&h.admin),
             Some(json!({
-                "name": format!("Refund request {}", &workbin.body["id"].as_str().unwrap()[..8]),
+                "name": format!("Refund request {}", &workbin.body["id"].as_str().unwrap()[28..]),
                 "defaultWorkbinId": workbin.body["id"],
                 "schemaId": schema.body["id"],
                 "defaultPriority": 10,
@@ -1118,7 +1118,7 @@ async fn rename_elsewhere(h: &Harness, id: &str, name: &str) {
             at: elsewhere.date_modified,
         },
         None,
-        serde_json::to_value(&elsewhere).ok(),
+        casefile_server::app::snapshot(&elsewhere).ok(),
     );
     h.app
         .store
@@ -1170,4 +1170,27 @@ async fn another_nodes_change_is_not_overwritten_by_this_nodes_copy() {
         ("Renamed elsewhere", 5)
     );
     assert_eq!(h.app.store.events("workitem", id).await.unwrap().len(), 5);
+}
+
+#[test]
+fn ids_are_uuids_that_sort_by_the_time_they_were_made() {
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-12-02T10:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let ids: Vec<String> = (0..50)
+        .map(|i| casefile_server::app::new_id(t0 + chrono::Duration::milliseconds(i)))
+        .collect();
+    for pair in ids.windows(2) {
+        assert!(pair[0] < pair[1], "{} then {}", pair[0], pair[1]);
+    }
+    let same_instant: std::collections::HashSet<String> = (0..1000)
+        .map(|_| casefile_server::app::new_id(t0))
+        .collect();
+    assert_eq!(
+        same_instant.len(),
+        1000,
+        "ids made at one instant are still unique"
+    );
+    let parsed = uuid::Uuid::parse_str(&ids[0]).unwrap();
+    assert_eq!(parsed.get_version_num(), 7);
 }

@@ -3,8 +3,8 @@
 use super::tx::{self, Query, Tx};
 use sqlx::{AnyPool, Row};
 
-use super::rows::{instant, json_text, millis, parse_json};
-use crate::{Change, Event, Result};
+use super::rows::{instant, millis, parse_json};
+use crate::{Change, Event, Result, Snapshot};
 
 const ROWS_PER_STATEMENT: usize = 500;
 
@@ -48,9 +48,9 @@ pub fn rows<'c>(changes: impl Iterator<Item = &'c Change>) -> Vec<Query<'static>
                 .bind(if before_is_derived(e.entity_type, e.version) {
                     None
                 } else {
-                    json_text(&e.before)
+                    e.before.as_ref().map(Snapshot::as_str)
                 })
-                .bind(json_text(&e.after));
+                .bind(e.after.as_ref().map(Snapshot::as_str));
         }
         statements.push(q);
     }

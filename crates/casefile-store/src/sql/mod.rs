@@ -809,7 +809,7 @@ impl Store for SqlStore {
                         let mut case = insert.case.clone();
                         case.reference = prefix.reference(number);
                         let mut event = insert.event.clone();
-                        event.after = Some(serde_json::to_value(&case)?);
+                        event.after = Some(crate::Snapshot::of(&case)?);
                         let mut steps = vec![Step::from(cases::insert(&case)?)];
                         steps.extend(
                             audit::rows(std::iter::once(&Change::event(event)))

@@ -17,10 +17,6 @@ pub fn instant(ms: i64) -> Result<Timestamp> {
         .ok_or_else(|| Error::Corrupt(format!("timestamp {ms} out of range")))
 }
 
-pub fn json_text(value: &Option<serde_json::Value>) -> Option<String> {
-    value.as_ref().map(serde_json::Value::to_string)
-}
-
 pub fn parse_json(text: Option<String>) -> Result<Option<serde_json::Value>> {
     Ok(match text {
         Some(t) => Some(serde_json::from_str(&t)?),

@@ -48,7 +48,7 @@ fn event(entity_type: &'static str, id: &str, version: i64) -> Change {
         actor_id: None,
         at: t0(),
         before: None,
-        after: Some(serde_json::json!({"v": version})),
+        after: Some(serde_json::json!({"v": version}).into()),
     })
 }
 

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use casefile_domain::Timestamp;
 use casefile_domain::authz::Principal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -475,10 +476,10 @@ fn check_size(n: usize) -> ApiResult<()> {
     Ok(())
 }
 
-fn add_entry(i: usize, c: CommonCreate) -> ApiResult<AddEntry> {
+fn add_entry(i: usize, c: CommonCreate, now: Timestamp) -> ApiResult<AddEntry> {
     let at = |f: &str| format!("entities[{i}].{f}");
     Ok(AddEntry {
-        id: new_id(),
+        id: new_id(now),
         type_id: c.type_id,
         draft: StoredDraft {
             name: c.name,
@@ -519,11 +520,12 @@ async fn post_bulk_add_jobs(
     JsonBody(body): JsonBody<BulkAddRequest>,
 ) -> ApiResult<Json<BulkJobDto>> {
     check_size(body.entities.len())?;
+    let now = app.clock.now();
     let entries = body
         .entities
         .into_iter()
         .enumerate()
-        .map(|(i, c)| add_entry(i, c))
+        .map(|(i, c)| add_entry(i, c, now))
         .collect::<ApiResult<Vec<_>>>()?;
     let job = jobs::submit(&app, &caller, Kind::AddWorkitems, Request::Add(entries)).await?;
     Ok(Json(bulk_dto(&job)))

@@ -222,7 +222,7 @@ pub async fn create(
     )
     .await?;
     let now = app.clock.now();
-    let id = new_id();
+    let id = new_id(app.clock.now());
     let mut plan = CaseplanVersion {
         caseplan_id: id.clone(),
         version: 1,
@@ -404,11 +404,11 @@ pub fn new_stageplan(
 ) -> ApiResult<Stageplan> {
     let name = caseplan::name("name", name)?;
     Ok(Stageplan {
-        id: new_id(),
+        id: new_id(now),
         name: name.clone(),
         description: caseplan::description("description", description.as_deref())?,
         stepplan: Stepplan {
-            id: new_id(),
+            id: new_id(now),
             name,
             description: None,
             activity_type: ActivityType::None,

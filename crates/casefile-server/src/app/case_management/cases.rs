@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::caseplans;
 use crate::app::task::{schemas, workitems};
-use crate::app::{Actor, App, change, new_id};
+use crate::app::{Actor, App, change, new_id, snapshot};
 use crate::error::{ApiError, ApiResult};
 
 pub const ENTITY: &str = "case";
@@ -19,10 +19,6 @@ pub const SUMMARY_MIN: usize = 3;
 pub const SUMMARY_MAX: usize = 512;
 pub const EXTERNAL_ID_MAX: usize = 64;
 pub const INTAKE_MAX: usize = 10;
-
-fn snapshot(c: &Case) -> ApiResult<Value> {
-    serde_json::to_value(c).map_err(|e| ApiError::internal(e.into()))
-}
 
 /// What a caller gives to open a case.
 #[derive(Debug, Clone, Default)]
@@ -190,8 +186,8 @@ async fn start_workitems(
                         id: Some(&caller.subject_id),
                         at: case.date_modified,
                     },
-                    Some(serde_json::to_value(&current).map_err(|e| ApiError::internal(e.into()))?),
-                    Some(serde_json::to_value(&next).map_err(|e| ApiError::internal(e.into()))?),
+                    Some(snapshot(&current)?),
+                    Some(snapshot(&next)?),
                 ));
                 updates.push((next, current.version));
             }
@@ -238,7 +234,7 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
         .await?;
     let data = intake_data(app, caller, &plan, &input.intake).await?;
     let new = NewCase {
-        id: new_id(),
+        id: new_id(app.clock.now()),
         reference: String::new(),
         summary,
         description,
@@ -252,7 +248,7 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
         stage_ids: plan
             .stageplans
             .iter()
-            .map(|_| (new_id(), new_id()))
+            .map(|_| (new_id(app.clock.now()), new_id(app.clock.now())))
             .collect(),
     };
     let (mut case, effects) = Case::start(&plan, new, Some(caller.subject_id.clone()), now)?;
@@ -275,7 +271,7 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
             .map(|s| (Some(s.id.clone()), Some(s.step.id.clone())))
             .unwrap_or_default();
         let initiation = super::activity::Association {
-            id: new_id(),
+            id: new_id(app.clock.now()),
             key: super::activity::interaction_key(
                 input.workitem_id.as_deref(),
                 input.conversation_id.as_deref(),
@@ -302,7 +298,7 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
                 at: now,
             },
             None,
-            serde_json::to_value(&initiation).ok(),
+            Some(snapshot(&initiation)?),
         ));
     }
     let unit = UnitOfWork {

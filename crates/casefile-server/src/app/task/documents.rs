@@ -7,11 +7,11 @@ use casefile_store::{Change, Document, DocumentFilter, DocumentWrite, Error as S
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::app::{Actor, App, change};
+use crate::app::{Actor, App, change, snapshot};
 use crate::error::{ApiError, ApiResult};
 
 /// An object stored as a document. `KIND` is also its event entity type.
-pub trait Stored: Serialize + DeserializeOwned + Clone + Send + Sync {
+pub trait Stored: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     const KIND: &'static str;
     /// How errors name it ("workbin").
     const WHAT: &'static str;
@@ -62,21 +62,22 @@ pub fn visible(caller: &Principal, permission: Permission, division_id: Option<&
 /// The object if it exists and the caller may see it; 404 otherwise.
 pub async fn load<T: Stored>(app: &App, caller: &Principal, id: &str) -> ApiResult<T> {
     let now = app.clock.now();
-    let document = match app.caches.document(T::KIND, id, now) {
-        Some(d) => d,
+    let t: T = match app.caches.document(T::KIND, id, now) {
+        Some(t) => t,
         None => match app.store.get_document(T::KIND, id).await {
             Ok(d) => {
-                app.caches.keep_document(&d, now);
-                d
+                let t: T = from_value(d.data)?;
+                app.caches.keep_document(T::KIND, id, t.clone(), now);
+                t
             }
             Err(StoreError::NotFound) => return Err(ApiError::not_found(T::WHAT)),
             Err(e) => return Err(e.into()),
         },
     };
-    if !visible(caller, T::VIEW, document.division_id.as_deref()) {
+    if !visible(caller, T::VIEW, t.division_id()) {
         return Err(ApiError::not_found(T::WHAT));
     }
-    from_value(document.data)
+    Ok(t)
 }
 
 /// Like [`load`], and the caller must also hold `T::EDIT` there (403 if not).
@@ -117,10 +118,6 @@ pub async fn list<T: Stored>(
 pub struct Batch {
     writes: Vec<DocumentWrite>,
     changes: Vec<Change>,
-}
-
-fn snapshot<T: Stored>(t: &T) -> ApiResult<serde_json::Value> {
-    serde_json::to_value(t).map_err(|e| ApiError::internal(e.into()))
 }
 
 impl Batch {

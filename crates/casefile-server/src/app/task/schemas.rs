@@ -81,7 +81,7 @@ pub async fn create(
     }
     let now = app.clock.now();
     let s = Schema {
-        id: new_id(),
+        id: new_id(app.clock.now()),
         name,
         version: 1,
         enabled,

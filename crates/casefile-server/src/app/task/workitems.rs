@@ -12,14 +12,10 @@ use serde_json::{Map, Value};
 
 use super::documents;
 use super::schemas;
-use crate::app::{Actor, App, change, new_id};
+use crate::app::{Actor, App, change, new_id, snapshot};
 use crate::error::{ApiError, ApiResult};
 
 pub const ENTITY: &str = "workitem";
-
-fn snapshot(w: &Workitem) -> ApiResult<Value> {
-    serde_json::to_value(w).map_err(|e| ApiError::internal(e.into()))
-}
 
 fn is_self(caller: &Principal, user_id: Option<&str>) -> bool {
     caller.kind == SubjectKind::User && user_id == Some(caller.subject_id.as_str())
@@ -68,7 +64,7 @@ fn require_assign(caller: &Principal, w: &Workitem, assignee: Option<&str>) -> A
 
 async fn check_assignee(app: &App, assignee: Option<&str>) -> ApiResult<()> {
     if let Some(id) = assignee {
-        match app.store.get_user(id).await {
+        match crate::app::users::cached(app, id).await {
             Ok(u) if u.state == casefile_domain::user::State::Active => {}
             Ok(_) | Err(StoreError::NotFound) => {
                 return Err(ApiError::bad_request(
@@ -197,7 +193,7 @@ pub async fn prepare(
     let now = app.clock.now();
     let reporter = (caller.kind == SubjectKind::User).then(|| caller.subject_id.clone());
     let mut w = Workitem::create(
-        new_id(),
+        new_id(app.clock.now()),
         draft,
         &worktype,
         &status,
