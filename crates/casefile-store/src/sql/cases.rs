@@ -5,9 +5,9 @@ use casefile_domain::case::engine::Case;
 use casefile_domain::case::reference;
 use sqlx::{AnyPool, Row};
 
-use super::Guarded;
 use super::rows::millis;
-use crate::Result;
+use super::{Guarded, combine};
+use crate::{CaseInsert, Result};
 
 fn parse(data: &str) -> Result<Case> {
     Ok(serde_json::from_str(data)?)
@@ -28,27 +28,88 @@ pub async fn next_number(conn: &mut Tx, caseplan_id: &str) -> Result<i64> {
 
 /// The `INSERT` of a case (its reference already numbered).
 pub fn insert(c: &Case) -> Result<Query<'static>> {
-    Ok(tx::query(
+    let q = tx::query(
         "INSERT INTO cases (id, division_id, caseplan_id, caseplan_version, reference_key, status, owner_id, priority,
              external_contact_id, customer_intent_id, date_due, date_created, date_modified, date_closed, version, data)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(&c.id)
-    .bind(&c.division_id)
-    .bind(&c.caseplan_id)
-    .bind(c.caseplan_version)
-    .bind(reference::key(&c.reference))
-    .bind(c.status.as_str())
-    .bind(&c.owner_id)
-    .bind(c.priority.as_str())
-    .bind(&c.external_contact_id)
-    .bind(&c.customer_intent_id)
-    .bind(c.date_due.map(millis))
-    .bind(millis(c.date_created))
-    .bind(millis(c.date_modified))
-    .bind(c.date_closed.map(millis))
-    .bind(c.version)
-    .bind(serde_json::to_string(c)?))
+    );
+    Ok(bind_columns(
+        q,
+        c,
+        reference::key(&c.reference),
+        serde_json::to_string(c)?,
+    ))
+}
+
+/// The case's sixteen columns in `insert`'s order, with `fifth` in place of the reference key.
+fn bind_columns<'q>(q: Query<'q>, c: &Case, fifth: String, data: String) -> Query<'q> {
+    q.bind(&c.id)
+        .bind(&c.division_id)
+        .bind(&c.caseplan_id)
+        .bind(c.caseplan_version)
+        .bind(fifth)
+        .bind(c.status.as_str())
+        .bind(&c.owner_id)
+        .bind(c.priority.as_str())
+        .bind(&c.external_contact_id)
+        .bind(&c.customer_intent_id)
+        .bind(c.date_due.map(millis))
+        .bind(millis(c.date_created))
+        .bind(millis(c.date_modified))
+        .bind(c.date_closed.map(millis))
+        .bind(c.version)
+        .bind(data)
+}
+
+/// Where a case's JSON holds its reference while it is still unnumbered: `reference` is the
+/// struct's second field, after the id, so this is its first occurrence (user data follows).
+const UNNUMBERED: &str = r#""reference":"""#;
+
+/// PostgreSQL: writable CTEs that number a new case, insert it and insert its creation event,
+/// to end a unit's one statement ([`combine::run_combined_with`]); the statement returns the
+/// number. The caseplan's counter row is locked only for that one statement, and a unit that
+/// fails takes no number. `None` if the case's JSON does not have the expected shape.
+pub fn numbered_insert(insert: &CaseInsert) -> Result<Option<combine::Tail>> {
+    let mut c = insert.case.clone();
+    c.reference = String::new();
+    let data = serde_json::to_string(&c)?;
+    if !data.contains(UNNUMBERED) {
+        return Ok(None);
+    }
+    let sql = format!(
+        "case_number AS (
+             INSERT INTO case_counters (caseplan_id, next_number) VALUES ($3, 2)
+             ON CONFLICT (caseplan_id) DO UPDATE SET next_number = case_counters.next_number + 1
+             RETURNING next_number - 1 AS number),
+         case_reference AS (
+             SELECT $5 || '-' || lpad(number::text, greatest({digits}, length(number::text)), '0') AS reference
+             FROM case_number),
+         new_case AS (
+             INSERT INTO cases (id, division_id, caseplan_id, caseplan_version, reference_key, status, owner_id,
+                 priority, external_contact_id, customer_intent_id, date_due, date_created, date_modified,
+                 date_closed, version, data)
+             SELECT $1, $2, $3, $4, upper(reference), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                 overlay($16 PLACING '\"reference\":' || to_json(reference)::text
+                     FROM strpos($16, $17) FOR length($17))
+             FROM case_reference
+             RETURNING id, data),
+         new_case_event AS (
+             INSERT INTO events (entity_type, entity_id, version, kind, actor_id, at, before, after)
+             SELECT $18, id, $19, $20, $21, $22, NULL, data FROM new_case)",
+        digits = reference::DIGITS
+    );
+    let e = &insert.event;
+    let ctes = bind_columns(tx::query_owned(sql), &c, insert.prefix.clone(), data)
+        .bind(UNNUMBERED)
+        .bind(e.entity_type)
+        .bind(e.version)
+        .bind(e.kind)
+        .bind(&e.actor_id)
+        .bind(millis(e.at));
+    Ok(Some(combine::Tail {
+        ctes,
+        result: "SELECT number FROM case_number",
+    }))
 }
 
 /// The conditional `UPDATE` of a case still at `expected_version`.

@@ -66,7 +66,7 @@ pub async fn run_in_one(tx: &mut Tx, steps: Vec<Step>) -> Result<()> {
         0 => Ok(()),
         1 => run_in(tx, steps).await,
         _ if matches!(tx, Tx::Any(_)) && fits_one_statement(&steps) => {
-            match combine(&steps).execute(&mut *tx).await {
+            match combine(&steps, None).execute(&mut *tx).await {
                 Ok(_) => Ok(()),
                 Err(Error::Database(cause)) if is_guard_failure(cause.as_ref()) => {
                     // The transaction is aborted, so which row went stale cannot be read here.
@@ -96,27 +96,51 @@ fn is_guard_failure(cause: &(dyn std::error::Error + Send + Sync + 'static)) -> 
 /// Runs the steps as one statement on PostgreSQL. When a guard fails, says which row was
 /// missing or stale, as the step-by-step path does.
 pub async fn run_combined(pool: &AnyPool, steps: Vec<Step>) -> Result<()> {
-    let statement = combine(&steps);
+    let statement = combine(&steps, None);
     match statement.execute_on(pool).await {
         Ok(_) => Ok(()),
         Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("CF409") => {
-            for step in &steps {
-                if let Step::Guarded(g) = step
-                    && let Some(e) = g.failure(pool).await
-                {
-                    return Err(e);
-                }
-            }
-            // Every row is as expected now: it changed and changed back since.
-            Err(stale())
+            Err(guard_failure(pool, &steps).await)
         }
         Err(e) => Err(e.into()),
     }
 }
 
-/// `WITH s0 AS (…), s1 AS (…) SELECT casefile_guard(…)`, parameters renumbered in order.
-fn combine(steps: &[Step]) -> Query<'static> {
-    let mut ctes = Vec::with_capacity(steps.len());
+/// More writable CTEs after a unit's steps, and the value the statement returns
+/// (`result`, a scalar subquery over them).
+pub struct Tail {
+    pub ctes: Query<'static>,
+    pub result: &'static str,
+}
+
+/// [`run_combined`] with a tail; the tail's result.
+pub async fn run_combined_with(pool: &AnyPool, steps: Vec<Step>, tail: Tail) -> Result<i64> {
+    let statement = combine(&steps, Some(&tail));
+    match statement.fetch_one_on::<i64>(pool).await {
+        Ok(value) => Ok(value),
+        Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("CF409") => {
+            Err(guard_failure(pool, &steps).await)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn guard_failure(pool: &AnyPool, steps: &[Step]) -> Error {
+    for step in steps {
+        if let Step::Guarded(g) = step
+            && let Some(e) = g.failure(pool).await
+        {
+            return e;
+        }
+    }
+    // Every row is as expected now: it changed and changed back since.
+    stale()
+}
+
+/// `WITH s0 AS (…), s1 AS (…)[, tail] SELECT casefile_guard(…)`, parameters renumbered in
+/// order; with a tail, `SELECT (result) WHERE casefile_guard(…)`.
+fn combine(steps: &[Step], tail: Option<&Tail>) -> Query<'static> {
+    let mut ctes = Vec::with_capacity(steps.len() + 1);
     let mut guards = Vec::new();
     let mut args = Vec::new();
     for (i, step) in steps.iter().enumerate() {
@@ -132,15 +156,20 @@ fn combine(steps: &[Step]) -> Query<'static> {
         ctes.push(format!("s{i} AS ({sql}{returning})"));
         args.extend(q.args().iter().cloned());
     }
+    if let Some(t) = tail {
+        ctes.push(renumber(t.ctes.sql(), args.len()));
+        args.extend(t.ctes.args().iter().cloned());
+    }
     let check = if guards.is_empty() {
         "TRUE".to_owned()
     } else {
         guards.join(" AND ")
     };
-    let mut q = tx::query_owned(format!(
-        "WITH {} SELECT casefile_guard({check})",
-        ctes.join(", ")
-    ));
+    let select = match tail {
+        Some(t) => format!("SELECT ({}) WHERE casefile_guard({check})", t.result),
+        None => format!("SELECT casefile_guard({check})"),
+    };
+    let mut q = tx::query_owned(format!("WITH {} {select}", ctes.join(", ")));
     for arg in args {
         q = q.bind(arg);
     }
@@ -198,7 +227,7 @@ mod tests {
             )),
             Step::Plain(tx::query("INSERT INTO e (a) VALUES ($1)").bind("y")),
         ];
-        let q = combine(&steps);
+        let q = combine(&steps, None);
         assert_eq!(
             q.sql(),
             "WITH s0 AS (UPDATE t SET a = $1 WHERE id = $2 AND version = $3 RETURNING 1), \

@@ -788,41 +788,20 @@ impl Store for SqlStore {
             writes.extend(events);
             return self.writer.run_steps(writes).await.map(|()| None);
         }
-        self.writer
-            .run(Box::new(move |tx| {
-                Box::pin(async move {
-                    // Everything else first: the counter row stays locked from its increment
-                    // to the commit, and every case of the caseplan waits for it.
-                    combine::run_in_one(&mut *tx, writes).await?;
-                    for write in &documents {
-                        documents::write(&mut *tx, write).await?;
-                    }
-                    combine::run_in_one(&mut *tx, events).await?;
-                    let mut reference = None;
-                    if let Some(insert) = &case_insert {
-                        let prefix = casefile_domain::case::reference::Prefix::parse(
-                            "referencePrefix",
-                            &insert.prefix,
-                        )
-                        .map_err(|e| Error::Corrupt(e.to_string()))?;
-                        let number = cases::next_number(&mut *tx, &insert.case.caseplan_id).await?;
-                        let mut case = insert.case.clone();
-                        case.reference = prefix.reference(number);
-                        let mut event = insert.event.clone();
-                        event.after = Some(crate::Snapshot::of(&case)?);
-                        let mut steps = vec![Step::from(cases::insert(&case)?)];
-                        steps.extend(
-                            audit::rows(std::iter::once(&Change::event(event)))
-                                .into_iter()
-                                .map(Step::from),
-                        );
-                        combine::run_in_one(&mut *tx, steps).await?;
-                        reference = Some(case.reference);
-                    }
-                    Ok(reference)
-                })
-            }))
-            .await
+        if let (Writer::Direct(pool), Some(insert), true) =
+            (&self.writer, &case_insert, documents.is_empty())
+        {
+            writes.extend(events);
+            if combine::fits_one_statement(&writes)
+                && let Some(tail) = cases::numbered_insert(insert)?
+            {
+                let number = combine::run_combined_with(pool, writes, tail).await?;
+                return Ok(Some(case_reference(insert, number)?));
+            }
+            return commit_in_transaction(&self.writer, Vec::new(), writes, documents, case_insert)
+                .await;
+        }
+        commit_in_transaction(&self.writer, writes, events, documents, case_insert).await
     }
 
     async fn get_case(&self, id: &str) -> Result<Case> {
@@ -848,4 +827,52 @@ impl Store for SqlStore {
     async fn count_cases(&self, query: &crate::CaseQuery) -> Result<i64> {
         cases::count(&self.reader, query).await
     }
+}
+
+/// A unit of work in a transaction of several statements: with documents, on SQLite, or
+/// when it is too large for one statement.
+async fn commit_in_transaction(
+    writer: &Writer,
+    writes: Vec<Step>,
+    events: Vec<Step>,
+    documents: Vec<DocumentWrite>,
+    case_insert: Option<crate::CaseInsert>,
+) -> Result<Option<String>> {
+    writer
+        .run(Box::new(move |tx| {
+            Box::pin(async move {
+                // Everything else first: the counter row stays locked from its increment
+                // to the commit, and every case of the caseplan waits for it.
+                combine::run_in_one(&mut *tx, writes).await?;
+                for write in &documents {
+                    documents::write(&mut *tx, write).await?;
+                }
+                combine::run_in_one(&mut *tx, events).await?;
+                let mut reference = None;
+                if let Some(insert) = &case_insert {
+                    let number = cases::next_number(&mut *tx, &insert.case.caseplan_id).await?;
+                    let mut case = insert.case.clone();
+                    case.reference = case_reference(insert, number)?;
+                    let mut event = insert.event.clone();
+                    event.after = Some(crate::Snapshot::of(&case)?);
+                    let mut steps = vec![Step::from(cases::insert(&case)?)];
+                    steps.extend(
+                        audit::rows(std::iter::once(&Change::event(event)))
+                            .into_iter()
+                            .map(Step::from),
+                    );
+                    combine::run_in_one(&mut *tx, steps).await?;
+                    reference = Some(case.reference);
+                }
+                Ok(reference)
+            })
+        }))
+        .await
+}
+
+/// The reference a new case gets from its caseplan's prefix and its number.
+fn case_reference(insert: &crate::CaseInsert, number: i64) -> Result<String> {
+    let prefix = casefile_domain::case::reference::Prefix::parse("referencePrefix", &insert.prefix)
+        .map_err(|e| Error::Corrupt(e.to_string()))?;
+    Ok(prefix.reference(number))
 }

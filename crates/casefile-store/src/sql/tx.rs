@@ -154,6 +154,11 @@ impl Query<'_> {
         Ok(self.any().execute(pool).await?.rows_affected())
     }
 
+    /// The first column of the first row, outside any transaction (PostgreSQL's pool).
+    pub async fn fetch_one_on<T: Cell>(&self, pool: &sqlx::AnyPool) -> sqlx::Result<T> {
+        T::from_any(&self.any().fetch_one(pool).await?)
+    }
+
     /// The cached SQLite statement with this query's parameters bound.
     fn prepared<'c>(
         &self,
