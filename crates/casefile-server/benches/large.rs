@@ -101,7 +101,7 @@ pub async fn load(
         };
         let st = &statuses[(i / WORKBINS) % statuses.len()];
         let mut w = Workitem::create(
-            uuid::Uuid::now_v7().to_string(),
+            uuid::Uuid::new_v4().to_string(),
             draft,
             &worktype,
             st,

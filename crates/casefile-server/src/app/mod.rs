@@ -62,17 +62,20 @@ impl App {
     }
 }
 
-/// A fresh object id: a version 7 UUID, whose leading bits are `at` in milliseconds and the
-/// rest random. Ids made close in time sort close together, so a new row's primary-key and
-/// event-index entries land on the few B-tree pages that recent writes already touched,
-/// instead of one random page each (fewer pages written per commit on both backends).
+/// A fresh object id: a "COMB" UUID — version 4 in form (the Genesys SDK refuses ids that
+/// are not), with its first 48 bits the time `at` in milliseconds and the other 74 random.
+/// Ids made close in time sort close together, so a new row's primary-key and event-index
+/// entries land on the few B-tree pages that recent writes already touched, instead of one
+/// random page each (fewer pages written per commit on both backends).
 pub fn new_id(at: casefile_domain::Timestamp) -> String {
-    let ts = uuid::Timestamp::from_unix(
-        uuid::NoContext,
-        u64::try_from(at.timestamp()).unwrap_or(0),
-        at.timestamp_subsec_nanos(),
-    );
-    uuid::Uuid::new_v7(ts).to_string()
+    let mut bytes = uuid::Uuid::new_v4().into_bytes();
+    let millis = u64::try_from(at.timestamp_millis())
+        .unwrap_or(0)
+        .to_be_bytes();
+    bytes[..6].copy_from_slice(&millis[2..]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 /// An entity's event snapshot (its JSON, serialised once).
