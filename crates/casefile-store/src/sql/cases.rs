@@ -5,6 +5,7 @@ use casefile_domain::case::engine::Case;
 use casefile_domain::case::reference;
 use sqlx::{AnyPool, Row};
 
+use super::reader::Reads;
 use super::rows::millis;
 use super::{Guarded, combine};
 use crate::{CaseInsert, Result};
@@ -133,12 +134,12 @@ pub fn update(c: &Case, expected_version: i64) -> Result<Guarded> {
     Ok(Guarded::new(q, "cases", &c.id, expected_version))
 }
 
-pub async fn get(pool: &AnyPool, id: &str) -> Result<Case> {
-    let data: String = sqlx::query_scalar("SELECT data FROM cases WHERE id = $1")
-        .bind(id)
-        .fetch_one(pool)
-        .await?;
-    parse(&data)
+pub async fn get(reads: &Reads, id: &str) -> Result<Case> {
+    let q = tx::query("SELECT data FROM cases WHERE id = $1").bind(id);
+    match reads.optional::<String>(&q).await? {
+        Some(data) => parse(&data),
+        None => Err(crate::Error::NotFound),
+    }
 }
 
 pub async fn get_by_reference(pool: &AnyPool, reference_text: &str) -> Result<Case> {

@@ -14,6 +14,7 @@ mod contacts;
 mod divisions;
 mod documents;
 mod migrate;
+mod reader;
 mod rows;
 mod sqlite_writer;
 mod tx;
@@ -101,6 +102,8 @@ pub struct SqlStore {
     backend: Backend,
     writer: Writer,
     reader: AnyPool,
+    /// The hot reads: in place on SQLite, the reader pool on PostgreSQL.
+    reads: reader::Reads,
 }
 
 /// Opens (creating an SQLite file if missing) and migrates the database at `url`.
@@ -130,6 +133,7 @@ pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
                 backend,
                 writer: Writer::batched(&file)?,
                 reader,
+                reads: reader::Reads::in_place(&file)?,
             }
         }
         Backend::Postgres => {
@@ -159,6 +163,7 @@ pub async fn connect(url: &str, sizes: PoolSizes) -> Result<SqlStore> {
             SqlStore {
                 backend,
                 writer: Writer::Direct(writes),
+                reads: reader::Reads::Pool(pool.clone()),
                 reader: pool,
             }
         }
@@ -618,11 +623,11 @@ impl Store for SqlStore {
     }
 
     async fn get_workitem(&self, id: &str) -> Result<Workitem> {
-        workitems::get(&self.reader, id).await
+        workitems::get(&self.reads, id).await
     }
 
     async fn query_workitems(&self, query: &WorkitemQuery) -> Result<Vec<Workitem>> {
-        workitems::query(&self.reader, self.backend, query).await
+        workitems::query(&self.reads, self.backend, query).await
     }
 
     async fn count_workitems(&self, query: &WorkitemQuery) -> Result<i64> {
@@ -805,7 +810,7 @@ impl Store for SqlStore {
     }
 
     async fn get_case(&self, id: &str) -> Result<Case> {
-        cases::get(&self.reader, id).await
+        cases::get(&self.reads, id).await
     }
 
     async fn get_case_by_reference(&self, reference: &str) -> Result<Case> {

@@ -67,6 +67,17 @@ impl From<Option<&str>> for Arg {
         Arg::Text(v.map(str::to_owned))
     }
 }
+impl From<crate::FilterValue> for Arg {
+    fn from(v: crate::FilterValue) -> Self {
+        match v {
+            crate::FilterValue::Text(s) => Arg::Text(Some(s)),
+            crate::FilterValue::Int(i) => Arg::Int(Some(i)),
+            crate::FilterValue::Number(n) => Arg::Real(Some(n)),
+            crate::FilterValue::Bool(b) => Arg::Int(Some(i64::from(b))),
+        }
+    }
+}
+
 impl From<i64> for Arg {
     fn from(v: i64) -> Self {
         Arg::Int(Some(v))
@@ -192,15 +203,7 @@ impl Query<'_> {
     /// The first column of every row.
     pub async fn fetch_all<T: Cell>(self, tx: &mut Tx) -> Result<Vec<T>> {
         match tx {
-            Tx::Sqlite(conn) => {
-                let mut stmt = self.prepared(conn)?;
-                let mut rows = stmt.raw_query();
-                let mut out = Vec::new();
-                while let Some(row) = rows.next().map_err(sqlite_error)? {
-                    out.push(T::from_sqlite(row).map_err(sqlite_error)?);
-                }
-                Ok(out)
-            }
+            Tx::Sqlite(conn) => self.rows_in_place(conn),
             Tx::Any(t) => {
                 let rows = self.any().fetch_all(&mut **t).await?;
                 rows.iter()
@@ -208,6 +211,25 @@ impl Query<'_> {
                     .collect()
             }
         }
+    }
+
+    /// The first column of every row, run on this thread over an SQLite connection.
+    pub fn rows_in_place<T: Cell>(&self, conn: &rusqlite::Connection) -> Result<Vec<T>> {
+        let mut stmt = self.prepared(conn)?;
+        let mut rows = stmt.raw_query();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(sqlite_error)? {
+            out.push(T::from_sqlite(row).map_err(sqlite_error)?);
+        }
+        Ok(out)
+    }
+
+    /// The first column of every row, from a pool (outside any transaction).
+    pub async fn fetch_all_on<T: Cell>(&self, pool: &sqlx::AnyPool) -> Result<Vec<T>> {
+        let rows = self.any().fetch_all(pool).await?;
+        rows.iter()
+            .map(|r| T::from_any(r).map_err(Error::from))
+            .collect()
     }
 
     /// The first column of the first row, if there is a row.

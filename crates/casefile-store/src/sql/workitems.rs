@@ -6,6 +6,7 @@ use casefile_domain::Timestamp;
 use casefile_domain::task::workitem::Workitem;
 use sqlx::{AnyPool, Row};
 
+use super::reader::Reads;
 use super::rows::millis;
 use super::{Backend, Guarded, division_condition};
 use crate::{
@@ -24,12 +25,12 @@ fn parse(data: &str) -> Result<Workitem> {
     Ok(serde_json::from_str(data)?)
 }
 
-pub async fn get(pool: &AnyPool, id: &str) -> Result<Workitem> {
-    let data: String = sqlx::query_scalar("SELECT data FROM workitems WHERE id = $1")
-        .bind(id)
-        .fetch_one(pool)
-        .await?;
-    parse(&data)
+pub async fn get(reads: &Reads, id: &str) -> Result<Workitem> {
+    let q = tx::query("SELECT data FROM workitems WHERE id = $1").bind(id);
+    match reads.optional::<String>(&q).await? {
+        Some(data) => parse(&data),
+        None => Err(Error::NotFound),
+    }
 }
 
 /// The `INSERT` of a workitem, built (and the workitem serialised) before the unit runs.
@@ -121,7 +122,7 @@ pub async fn due_transitions(pool: &AnyPool, now: Timestamp, limit: i64) -> Resu
 }
 
 /// The next `limit` workitems of the query, in its order.
-pub async fn query(pool: &AnyPool, backend: Backend, q: &WorkitemQuery) -> Result<Vec<Workitem>> {
+pub async fn query(reads: &Reads, backend: Backend, q: &WorkitemQuery) -> Result<Vec<Workitem>> {
     let Some(mut sql) = Where::build(backend, q, true) else {
         return Ok(Vec::new());
     };
@@ -133,11 +134,15 @@ pub async fn query(pool: &AnyPool, backend: Backend, q: &WorkitemQuery) -> Resul
         sql.condition,
         sql.params.len()
     );
-    let rows = bind_all(sqlx::query(&text), &sql.params)
-        .fetch_all(pool)
-        .await?;
-    rows.iter()
-        .map(|r| parse(&r.try_get::<String, _>("data")?))
+    let mut query = tx::query(&text);
+    for p in sql.params {
+        query = query.bind(p);
+    }
+    reads
+        .all::<String>(&query)
+        .await?
+        .iter()
+        .map(|data| parse(data))
         .collect()
 }
 
