@@ -174,21 +174,9 @@ async fn start_workitems(
                 if current.terminated {
                     continue;
                 }
-                let mut next = current.clone();
-                next.terminate(case.date_modified)?;
-                next.touch(Some(caller.subject_id.clone()), case.date_modified);
-                changes.push(change(
-                    workitems::ENTITY,
-                    &next.id,
-                    next.version,
-                    "workitem.terminated",
-                    Actor {
-                        id: Some(&caller.subject_id),
-                        at: case.date_modified,
-                    },
-                    Some(snapshot(&current)?),
-                    Some(snapshot(&next)?),
-                ));
+                let (next, terminated) =
+                    workitems::terminated(&current, caller, case.date_modified)?;
+                changes.push(terminated);
                 updates.push((next, current.version));
             }
         }

@@ -221,6 +221,31 @@ pub fn created_change(w: &Workitem, caller: &Principal) -> ApiResult<Change> {
     ))
 }
 
+/// `current` terminated at `at` by `caller`, and its event, for a unit of work that does more
+/// (a case's termination terminates its open workitem in the same transaction).
+pub fn terminated(
+    current: &Workitem,
+    caller: &Principal,
+    at: casefile_domain::Timestamp,
+) -> ApiResult<(Workitem, Change)> {
+    let mut next = current.clone();
+    next.terminate(at)?;
+    next.touch(Some(caller.subject_id.clone()), at);
+    let event = change(
+        ENTITY,
+        &next.id,
+        next.version,
+        "workitem.terminated",
+        Actor {
+            id: Some(&caller.subject_id),
+            at,
+        },
+        None, // the store's `before` is the previous version's `after`
+        Some(snapshot(&next)?),
+    );
+    Ok((next, event))
+}
+
 pub async fn create(
     app: &App,
     caller: &Principal,
