@@ -627,7 +627,14 @@ impl Store for SqlStore {
     }
 
     async fn query_workitems(&self, query: &WorkitemQuery) -> Result<Vec<Workitem>> {
-        workitems::query(&self.reads, self.backend, query).await
+        // In place only when an equality on a key bounds the rows to a few (a workitem by id, a
+        // case's workitems); any other query may scan, so it runs off the caller's thread.
+        if workitems::is_key_lookup(query) {
+            workitems::query(&self.reads, self.backend, query).await
+        } else {
+            let pool = reader::Reads::Pool(self.reader.clone());
+            workitems::query(&pool, self.backend, query).await
+        }
     }
 
     async fn count_workitems(&self, query: &WorkitemQuery) -> Result<i64> {

@@ -5,8 +5,9 @@
 //! of read-only rusqlite connections (WAL readers never wait for the writer). On PostgreSQL
 //! they go through the sqlx pool. Either way the statement is a [`Query`] written once.
 //!
-//! Only short reads belong here (by key, or an indexed query with a small `LIMIT`): a read in
-//! place holds its thread for its whole length.
+//! Only short reads belong here (by key, or a query an equality on a key bounds, see
+//! `workitems::is_key_lookup`): a read in place holds its thread for its whole length, so
+//! anything that may scan stays on the sqlx pool.
 
 use std::sync::{Arc, Mutex};
 

@@ -121,6 +121,17 @@ pub async fn due_transitions(pool: &AnyPool, now: Timestamp, limit: i64) -> Resu
         .collect()
 }
 
+/// Does an equality on a workitem's id or case bound the query, through an index, to a few rows
+/// (a case holds one workitem per stage, plus any an integration linked to it), so that it is
+/// cheap wherever it runs?
+pub fn is_key_lookup(q: &WorkitemQuery) -> bool {
+    q.filters.iter().any(|f| {
+        matches!(f.field, WorkitemField::Id | WorkitemField::CaseId)
+            && matches!(f.op, FilterOp::Eq)
+            && f.values.len() == 1
+    })
+}
+
 /// The next `limit` workitems of the query, in its order.
 pub async fn query(reads: &Reads, backend: Backend, q: &WorkitemQuery) -> Result<Vec<Workitem>> {
     let Some(mut sql) = Where::build(backend, q, true) else {
