@@ -71,6 +71,9 @@ const UNNUMBERED: &str = r#""reference":"""#;
 /// number. The caseplan's counter row is locked only for that one statement, and a unit that
 /// fails takes no number. `None` if the case's JSON does not have the expected shape.
 pub fn numbered_insert(insert: &CaseInsert) -> Result<Option<combine::Tail>> {
+    // The same prefix, validated and normalised, as the reference the caller is answered with.
+    let prefix = reference::Prefix::parse("referencePrefix", &insert.prefix)
+        .map_err(|e| crate::Error::Corrupt(e.to_string()))?;
     let mut c = insert.case.clone();
     c.reference = String::new();
     let data = serde_json::to_string(&c)?;
@@ -100,7 +103,7 @@ pub fn numbered_insert(insert: &CaseInsert) -> Result<Option<combine::Tail>> {
         digits = reference::DIGITS
     );
     let e = &insert.event;
-    let ctes = bind_columns(tx::query_owned(sql), &c, insert.prefix.clone(), data)
+    let ctes = bind_columns(tx::query_owned(sql), &c, prefix.as_str().to_owned(), data)
         .bind(UNNUMBERED)
         .bind(e.entity_type)
         .bind(e.version)
