@@ -7,6 +7,7 @@ use casefile_domain::authz::{Permission, Principal};
 use casefile_domain::schema::{self, SchemaDefinition};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::sync::Arc;
 
 use super::documents::{self, Batch, Stored};
 use crate::app::{Actor, App, new_id};
@@ -196,13 +197,21 @@ pub async fn versions(app: &App, caller: &Principal, id: &str) -> ApiResult<Vec<
         .collect()
 }
 
-/// The parsed definition workitems of this schema version are validated against.
+/// The parsed definition workitems of this schema version are validated against. A version
+/// never changes once written, so its parse is cached for as long as the process runs.
 pub async fn definition(
     app: &App,
     caller: &Principal,
     id: &str,
     v: i64,
-) -> ApiResult<SchemaDefinition> {
+) -> ApiResult<Arc<SchemaDefinition>> {
+    if let Some(def) = app.caches.schema(id, v) {
+        // Still the caller's to see (a cheap, cached document load).
+        let _: Schema = documents::load(app, caller, id).await?;
+        return Ok(def);
+    }
     let s = version(app, caller, id, v).await?;
-    parse(&s.json_schema)
+    let def = Arc::new(parse(&s.json_schema)?);
+    app.caches.keep_schema(id, v, Arc::clone(&def));
+    Ok(def)
 }
