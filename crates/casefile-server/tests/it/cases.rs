@@ -5,7 +5,6 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::harness::Harness;
-use crate::harness::JOB_POLLS;
 
 const TM: &str = "/api/v2/taskmanagement";
 const CM: &str = "/api/v2/casemanagement";
@@ -567,20 +566,12 @@ async fn comments_associations_contacts_and_termination() {
         "{CM}/cases/{id}/terminate/jobs/{}",
         job.body["id"].as_str().unwrap()
     );
-    let mut status = String::new();
-    // Jobs run on this runtime but write through the store's writer thread, so how many
-    // polls they take depends on the machine: poll generously, stop as soon as it is done.
-    for _ in 0..JOB_POLLS {
-        status = ok(&h, Method::GET, &path, None).await["status"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        if status == "Succeeded" || status == "Failed" {
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
-    assert_eq!(status, "Succeeded");
+    let job = h
+        .poll_until(&path, |j| {
+            matches!(j["status"].as_str(), Some("Succeeded" | "Failed"))
+        })
+        .await;
+    assert_eq!(job["status"], "Succeeded");
     let terminated = ok(&h, Method::GET, &format!("{CM}/cases/{id}"), None).await;
     assert_eq!(terminated["status"], "Terminated");
     let w = stage_workitem(&h, &id, 0).await;
@@ -620,16 +611,10 @@ async fn agents_of_other_divisions_cannot_see_cases() {
 }
 
 async fn wait_job(h: &Harness, path: &str) -> Value {
-    // Jobs run on this runtime but write through the store's writer thread, so how many
-    // polls they take depends on the machine: poll generously, stop as soon as it is done.
-    for _ in 0..JOB_POLLS {
-        let job = ok(h, Method::GET, path, None).await;
-        if matches!(job["state"].as_str(), Some("Succeeded" | "Failed")) {
-            return job;
-        }
-        tokio::task::yield_now().await;
-    }
-    panic!("job {path} did not finish");
+    h.poll_until(path, |j| {
+        matches!(j["state"].as_str(), Some("Succeeded" | "Failed"))
+    })
+    .await
 }
 
 #[tokio::test]

@@ -9,7 +9,6 @@ use casefile_server::workers::auto_transitions::AutoTransitions;
 use serde_json::{Value, json};
 
 use crate::harness::Harness;
-use crate::harness::JOB_POLLS;
 
 const TM: &str = "/api/v2/taskmanagement";
 
@@ -804,20 +803,13 @@ async fn agents_see_only_their_divisions_workitems_and_change_only_their_own() {
 }
 
 async fn wait_for_job(h: &Harness, path: &str) -> Value {
-    // Jobs run on this runtime but write through the store's writer thread, so how many
-    // polls they take depends on the machine: poll generously, stop as soon as it is done.
-    for _ in 0..JOB_POLLS {
-        let job = h.call(Method::GET, path, Some(&h.admin), None).await;
-        assert_eq!(job.status, StatusCode::OK, "{}", job.body);
-        if matches!(
-            job.body["state"].as_str(),
+    h.poll_until(path, |j| {
+        matches!(
+            j["state"].as_str(),
             Some("Succeeded" | "Failed" | "Terminated")
-        ) {
-            return job.body;
-        }
-        tokio::task::yield_now().await;
-    }
-    panic!("job {path} did not finish");
+        )
+    })
+    .await
 }
 
 #[tokio::test]
