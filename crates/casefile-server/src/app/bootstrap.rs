@@ -24,7 +24,7 @@ pub async fn run(app: &App) -> anyhow::Result<Division> {
 async fn ensure_home(app: &App) -> anyhow::Result<Division> {
     let now = app.clock.now();
     let candidate = Division {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         name: "Home".to_owned(),
         description: Some("The default division".to_owned()),
         home: true,

@@ -114,7 +114,7 @@ pub async fn create(
     let division_id = target_division(app, caller, division_id).await?;
     let now = app.clock.now();
     let c = Contact {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         division_id,
         details,
         version: 1,
@@ -300,7 +300,7 @@ pub async fn create_note(
     let text = contact::note_text(text)?;
     let now = app.clock.now();
     let note = Note {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         contact_id: c.id.clone(),
         text,
         created_by: Some(caller.subject_id.clone()),

@@ -59,7 +59,7 @@ pub async fn create(app: &App, caller: &Principal, fields: DivisionFields) -> Ap
     }
     let now = app.clock.now();
     let division = Division {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         name: fields.name,
         description: fields.description,
         home: false,

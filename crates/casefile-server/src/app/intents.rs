@@ -109,7 +109,7 @@ pub async fn create_category(
     documents::require(caller, Category::EDIT, None)?;
     let now = app.clock.now();
     let category = Category {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         name,
         description,
         version: 1,
@@ -207,7 +207,7 @@ pub async fn create_intent(app: &App, caller: &Principal, fields: Fields) -> Api
     documents::require(caller, Intent::EDIT, None)?;
     let now = app.clock.now();
     let intent = Intent {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         name: fields.name,
         description: fields.description,
         expiry_time: fields.expiry_time,
@@ -373,7 +373,7 @@ pub async fn assign(
         }
         None => {
             let new = Assignment {
-                id: new_id(app.clock.now()),
+                id: new_id(now),
                 contact_id: contact_id.to_owned(),
                 intent_id: intent_id.to_owned(),
                 source_type,

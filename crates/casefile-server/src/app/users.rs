@@ -69,7 +69,8 @@ pub async fn create(
         }
         None => None,
     };
-    let user = new.into_user(new_id(app.clock.now()), app.clock.now());
+    let now = app.clock.now();
+    let user = new.into_user(new_id(now), now);
     let grants = [Grant {
         role: Role::Agent,
         scope: DivisionScope::One(user.division_id.clone()),

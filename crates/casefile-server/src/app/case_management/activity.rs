@@ -173,7 +173,7 @@ pub async fn add_comment(
     let content = casefile_domain::invalid::required_text("content", content, 1, COMMENT_MAX)?;
     let now = app.clock.now();
     let c = Comment {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         case_id: case.id,
         content,
         author_id: caller.subject_id.clone(),
@@ -292,7 +292,7 @@ pub async fn associate(
     let now = app.clock.now();
     let key = interaction_key(workitem_id.as_deref(), conversation_id.as_deref());
     let a = Association {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         key,
         case_id: case.id,
         kind,

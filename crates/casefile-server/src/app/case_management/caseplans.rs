@@ -222,7 +222,7 @@ pub async fn create(
     )
     .await?;
     let now = app.clock.now();
-    let id = new_id(app.clock.now());
+    let id = new_id(now);
     let mut plan = CaseplanVersion {
         caseplan_id: id.clone(),
         version: 1,

@@ -222,7 +222,7 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
         .await?;
     let data = intake_data(app, caller, &plan, &input.intake).await?;
     let new = NewCase {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         reference: String::new(),
         summary,
         description,
@@ -236,7 +236,7 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
         stage_ids: plan
             .stageplans
             .iter()
-            .map(|_| (new_id(app.clock.now()), new_id(app.clock.now())))
+            .map(|_| (new_id(now), new_id(now)))
             .collect(),
     };
     let (mut case, effects) = Case::start(&plan, new, Some(caller.subject_id.clone()), now)?;
@@ -259,7 +259,7 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
             .map(|s| (Some(s.id.clone()), Some(s.step.id.clone())))
             .unwrap_or_default();
         let initiation = super::activity::Association {
-            id: new_id(app.clock.now()),
+            id: new_id(now),
             key: super::activity::interaction_key(
                 input.workitem_id.as_deref(),
                 input.conversation_id.as_deref(),

@@ -268,7 +268,7 @@ pub async fn submit_without_starting(
     };
     let now = app.clock.now();
     let job = Job {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         kind,
         state: State::Queued,
         owner: Owner::of(caller),

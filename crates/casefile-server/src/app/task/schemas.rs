@@ -82,7 +82,7 @@ pub async fn create(
     }
     let now = app.clock.now();
     let s = Schema {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         name,
         version: 1,
         enabled,

@@ -76,7 +76,7 @@ pub async fn create(
     let division_id = target_division(app, caller, division_id, Permission::WorkbinEdit).await?;
     let now = app.clock.now();
     let workbin = Workbin {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         name: name.trim().to_owned(),
         description,
         division_id,

@@ -193,7 +193,7 @@ pub async fn prepare(
     let now = app.clock.now();
     let reporter = (caller.kind == SubjectKind::User).then(|| caller.subject_id.clone());
     let mut w = Workitem::create(
-        new_id(app.clock.now()),
+        new_id(now),
         draft,
         &worktype,
         &status,

@@ -201,7 +201,7 @@ pub async fn create(
     }
     let now = app.clock.now();
     let mut worktype = Worktype {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         name,
         description: None,
         division_id,
@@ -237,7 +237,7 @@ pub async fn create(
         status::DEFAULTS
             .iter()
             .map(|(name, category)| Status {
-                id: new_id(app.clock.now()),
+                id: new_id(now),
                 worktype_id: worktype.id.clone(),
                 name: (*name).to_owned(),
                 category: *category,
@@ -437,7 +437,7 @@ pub async fn create_status(
         .ok_or_else(|| ApiError::bad_request("category", "is required"))?;
     let now = app.clock.now();
     let mut s = Status {
-        id: new_id(app.clock.now()),
+        id: new_id(now),
         worktype_id: worktype_id.to_owned(),
         name,
         category,
