@@ -191,18 +191,39 @@ impl From<Invalid> for ApiError {
     }
 }
 
-impl From<casefile_store::Error> for ApiError {
-    fn from(err: casefile_store::Error) -> Self {
-        use casefile_store::Error as E;
-        match err {
-            E::NotFound => ApiError::not_found("object"),
-            E::VersionMismatch { current } => ApiError::version_mismatch(current),
-            E::Conflict { constraint } => ApiError::conflict(format!(
-                "the change conflicts with existing data ({constraint})"
-            )),
-            E::Unavailable(_) => ApiError::unavailable(err.into()),
-            other => ApiError::internal(other.into()),
-        }
+impl From<crate::app::error::Error> for ApiError {
+    /// The one mapping of a use-case error to an HTTP status and the Genesys error body.
+    fn from(err: crate::app::error::Error) -> Self {
+        use crate::app::error::Error as E;
+        let status = match &err {
+            E::NotFound { .. } => StatusCode::NOT_FOUND,
+            E::Forbidden { .. } => StatusCode::FORBIDDEN,
+            E::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            E::Invalid { .. } => StatusCode::BAD_REQUEST,
+            E::Conflict { .. }
+            | E::Stale {
+                precondition: false,
+                ..
+            } => StatusCode::CONFLICT,
+            E::Stale {
+                precondition: true, ..
+            } => StatusCode::PRECONDITION_FAILED,
+            E::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            E::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            E::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let mut api = ApiError::new(status, err.code(), err.message());
+        api.field = err.field().map(str::to_owned);
+        api.retry_after = match &err {
+            E::RateLimited { retry_after } => Some(*retry_after),
+            E::Unavailable(_) => Some(5),
+            _ => None,
+        };
+        api.cause = match err {
+            E::Unavailable(cause) | E::Internal(cause) => Some(cause),
+            _ => None,
+        };
+        api
     }
 }
 

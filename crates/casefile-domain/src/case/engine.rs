@@ -340,6 +340,23 @@ impl Case {
         }
     }
 
+    /// A stage's workitem was terminated without being done (not in a Closed status): the
+    /// stage can never complete, so the case is terminated with it — its other open stages
+    /// too — rather than left in progress with nothing to work. Any other workitem's
+    /// termination (a done stage's, or one of no stage) changes nothing.
+    pub fn on_workitem_terminated(&mut self, workitem_id: &str, now: Timestamp) -> Vec<Effect> {
+        if self.status.is_final() || self.active_stage_of(workitem_id).is_none() {
+            return Vec::new();
+        }
+        match self.terminate(now) {
+            Ok(effects) => effects
+                .into_iter()
+                .filter(|e| !matches!(e, Effect::TerminateWorkitem { workitem_id: w } if w == workitem_id))
+                .collect(),
+            Err(_) => Vec::new(), // unreachable: the case is not final
+        }
+    }
+
     /// Terminates the case: open stages are Terminated and their workitem is to be terminated.
     pub fn terminate(&mut self, now: Timestamp) -> Result<Vec<Effect>, Invalid> {
         if self.status.is_final() {
@@ -539,6 +556,31 @@ mod tests {
             case.on_workitem_status("w0", Category::Closed, &Map::new(), t0())
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn terminating_the_open_stage_workitem_terminates_the_case() {
+        let (mut case, _) = Case::start(&plan(3), new_case(3), None, t0()).unwrap();
+        case.attach_workitem(0, "w0");
+        case.on_workitem_status("w0", Category::Closed, &Map::new(), t0());
+        case.attach_workitem(1, "w1");
+        // The done stage's workitem may end without effect.
+        assert!(case.on_workitem_terminated("w0", t0()).is_empty());
+        assert_eq!(case.status, CaseStatus::InProgress);
+        // The open stage's workitem ending undone ends the case; no effect on w1 itself.
+        let later = t0() + chrono::Duration::hours(1);
+        assert!(case.on_workitem_terminated("w1", later).is_empty());
+        assert_eq!(case.status, CaseStatus::Terminated);
+        assert_eq!(case.date_closed, Some(later));
+        assert_eq!(case.stages[0].status, StageStatus::Completed);
+        assert!(
+            case.stages[1..]
+                .iter()
+                .all(|s| s.status == StageStatus::Terminated)
+        );
+        assert!(case.is_consistent());
+        // Once final, nothing moves it.
+        assert!(case.on_workitem_terminated("w1", later).is_empty());
     }
 
     #[test]

@@ -246,7 +246,7 @@ async fn get_authorization_subjects_me(
     let name = match caller.kind {
         casefile_domain::authz::SubjectKind::User => users::me(&app, &caller).await?.name,
         casefile_domain::authz::SubjectKind::Client => {
-            app.store.get_client(&caller.subject_id).await?.name
+            crate::app::sessions::client_name(&app, &caller.subject_id).await?
         }
     };
     Ok(Json(

@@ -35,11 +35,11 @@ pub fn instant(at: Timestamp) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-pub fn parse_instant(field: &str, value: &str) -> ApiResult<Timestamp> {
+pub fn parse_instant(field: &str, value: &str) -> Result<Timestamp, casefile_domain::Invalid> {
     chrono::DateTime::parse_from_rfc3339(value)
         .map(|d| d.with_timezone(&chrono::Utc))
         .map_err(|_| {
-            ApiError::bad_request(
+            casefile_domain::Invalid::new(
                 field,
                 format!(
                     "must be an ISO-8601 date-time like 2026-03-02T09:00:00.000Z, got {value:?}"
@@ -144,7 +144,7 @@ pub struct ChangeEntry {
 /// The history of an entity from its events: each event's changed fields, renamed to the
 /// wire names by `rename` (fields `rename` maps to `None` are left out).
 pub fn history(
-    events: Vec<casefile_store::Event>,
+    events: Vec<crate::app::history::Event>,
     rename: impl Fn(&str) -> Option<String>,
 ) -> Vec<ChangeEntry> {
     let mut out = Vec::with_capacity(events.len());

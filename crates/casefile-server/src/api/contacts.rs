@@ -7,11 +7,11 @@
 //! field rather than dropped. Read-only fields (`id`, `selfUri`, dates, `type`, a phone's
 //! `e164`, …) are accepted so SDK round trips work, and ignored.
 
+use crate::app::query::{ContactSort, Page};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use casefile_domain::contact::{self, Contact, DetailsInput, Note, PhoneInput};
-use casefile_store::{ContactSort, Page};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::app::query::Division;
 use axum::Json;
 use axum::extract::State;
 use casefile_domain::division::DivisionFields;
-use casefile_store::Division;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;

@@ -26,7 +26,7 @@ pub struct HealthDto {
 #[utoipa::path(get, path = "/healthz", tag = "Health",
     responses((status = 200, body = HealthDto), (status = 503, body = HealthDto)))]
 async fn healthz(State(app): State<App>) -> (StatusCode, Json<HealthDto>) {
-    match app.store.health().await {
+    match crate::app::health(&app).await {
         Ok(h) if h.is_ready() => (
             StatusCode::OK,
             Json(HealthDto {

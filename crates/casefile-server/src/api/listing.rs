@@ -1,6 +1,6 @@
 //! The Genesys paged listing envelope (`entities`, `pageSize`, `pageNumber`, `total`, URIs).
 
-use casefile_store::Page;
+use crate::app::query::Page;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -192,7 +192,7 @@ async fn authenticate(State(app): State<App>, mut req: Request, next: Next) -> R
     };
     let principal = match sessions::authenticate(&app, bearer).await {
         Ok(p) => p,
-        Err(e) => return e.into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
     };
     if let Err(retry_after) = app.sessions.admit(&principal.client_id, app.clock.now()) {
         return ApiError::too_many_requests(retry_after).into_response();

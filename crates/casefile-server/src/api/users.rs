@@ -162,14 +162,7 @@ async fn render(
     let mut out = Vec::with_capacity(users.len());
     for u in users {
         if !names.contains_key(&u.division_id) {
-            let now = app.clock.now();
-            let name = match app.caches.division_name(&u.division_id, now) {
-                Some(n) => Some(n),
-                None => app.store.get_division(&u.division_id).await.ok().map(|d| {
-                    app.caches.keep_division_name(&d.id, &d.name, now);
-                    d.name
-                }),
-            };
+            let name = crate::app::divisions::name_of(app, &u.division_id).await?;
             names.insert(u.division_id.clone(), name);
         }
         let authorization = grants
@@ -188,7 +181,7 @@ async fn render_one(app: &App, user: &User, query: &QueryParams) -> ApiResult<Us
     let grants = if expands(query, "authorization") {
         Some(HashMap::from([(
             user.id.clone(),
-            app.store.grants(&user.id).await?,
+            users::expanded_grants(app, user).await?,
         )]))
     } else {
         None
@@ -238,7 +231,7 @@ async fn post_users(
 ) -> ApiResult<Json<UserDto>> {
     let division_id = match body.division_id {
         Some(id) if !id.trim().is_empty() => id,
-        _ => app.store.home_division().await?.id,
+        _ => crate::app::divisions::home(&app).await?.id,
     };
     let state = body
         .state
@@ -326,7 +319,7 @@ async fn get_users(
     let grants = if expands(&query, "authorization") {
         let mut map = HashMap::new();
         for u in &listing.entities {
-            map.insert(u.id.clone(), app.store.grants(&u.id).await?);
+            map.insert(u.id.clone(), users::expanded_grants(&app, u).await?);
         }
         Some(map)
     } else {

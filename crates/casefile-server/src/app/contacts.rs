@@ -9,8 +9,8 @@ use casefile_domain::authz::{Divisions, Permission, Principal};
 use casefile_domain::contact::{self, Contact, Details, DetailsInput, Note};
 use casefile_store::{ContactFilter, ContactSort, Error as StoreError, Listing, Page};
 
+use crate::app::error::{Error, Result};
 use crate::app::{Actor, App, change, new_id, snapshot};
-use crate::error::{ApiError, ApiResult};
 
 pub const ENTITY: &str = "contact";
 pub const NOTE_ENTITY: &str = "contact_note";
@@ -27,19 +27,35 @@ fn actor(caller: &Principal, at: casefile_domain::Timestamp) -> Actor<'_> {
 }
 
 /// The contact if the caller may see it; 404 otherwise.
-pub async fn get(app: &App, caller: &Principal, id: &str) -> ApiResult<Contact> {
+pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<Contact> {
     let c = match app.store.get_contact(id).await {
         Ok(c) => c,
-        Err(StoreError::NotFound) => return Err(ApiError::not_found("contact")),
+        Err(StoreError::NotFound) => return Err(Error::not_found("contact")),
         Err(e) => return Err(e.into()),
     };
     if !caller.can(Permission::ContactView, &c.division_id) {
-        return Err(ApiError::not_found("contact"));
+        return Err(Error::not_found("contact"));
     }
     Ok(c)
 }
 
-async fn get_for_edit(app: &App, caller: &Principal, id: &str) -> ApiResult<Contact> {
+/// A reference to an external contact (`externalContactId` on a workitem or a case) must name
+/// one the caller may see; the contact's visibility rule lives here and nowhere else.
+pub async fn check_reference(
+    app: &App,
+    caller: &Principal,
+    contact_id: Option<&str>,
+) -> Result<()> {
+    if let Some(id) = contact_id {
+        get(app, caller, id).await.map_err(Error::missing_as(
+            "externalContactId",
+            "external contact not found",
+        ))?;
+    }
+    Ok(())
+}
+
+async fn get_for_edit(app: &App, caller: &Principal, id: &str) -> Result<Contact> {
     let c = get(app, caller, id).await?;
     caller
         .check(
@@ -47,13 +63,13 @@ async fn get_for_edit(app: &App, caller: &Principal, id: &str) -> ApiResult<Cont
             Permission::ContactEdit,
             &c.division_id,
         )
-        .map_err(|r| ApiError::from_refusal(r, "contact"))?;
+        .map_err(|r| Error::from_refusal(r, "contact"))?;
     Ok(c)
 }
 
 /// The division a new contact goes to when the caller names none: the home division, unless
 /// the caller edits contacts in exactly one other division (an agent of a branch office).
-async fn default_division(app: &App, caller: &Principal) -> ApiResult<String> {
+async fn default_division(app: &App, caller: &Principal) -> Result<String> {
     let home = app.store.home_division().await?.id;
     match caller.divisions_with(Permission::ContactEdit) {
         Divisions::Only(ids) if ids.len() == 1 && !ids.contains(&home) => {
@@ -70,12 +86,12 @@ async fn target_division(
     app: &App,
     caller: &Principal,
     division_id: Option<String>,
-) -> ApiResult<String> {
+) -> Result<String> {
     let id = match division_id {
         Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
         _ => default_division(app, caller).await?,
     };
-    let missing = || ApiError::bad_request("division.id", format!("division {id:?} was not found"));
+    let missing = || Error::bad_request("division.id", format!("division {id:?} was not found"));
     if !caller.can(Permission::DivisionView, &id) && !caller.can(Permission::ContactEdit, &id) {
         return Err(missing());
     }
@@ -85,20 +101,20 @@ async fn target_division(
         Err(e) => return Err(e.into()),
     }
     if !caller.can(Permission::ContactEdit, &id) {
-        return Err(ApiError::forbidden(Permission::ContactEdit));
+        return Err(Error::forbidden(Permission::ContactEdit));
     }
     Ok(id)
 }
 
-fn stored(result: casefile_store::Result<()>) -> ApiResult<()> {
+fn stored(result: casefile_store::Result<()>) -> Result<()> {
     match result {
         Ok(()) => Ok(()),
-        Err(StoreError::NotFound) => Err(ApiError::not_found("contact")),
-        Err(StoreError::Conflict { constraint }) if constraint == "in_use" => Err(
-            ApiError::conflict("workitems or cases refer to the contact; it cannot be deleted"),
-        ),
+        Err(StoreError::NotFound) => Err(Error::not_found("contact")),
+        Err(StoreError::Conflict { constraint }) if constraint == "in_use" => Err(Error::conflict(
+            "workitems or cases refer to the contact; it cannot be deleted",
+        )),
         Err(StoreError::Conflict { constraint }) if constraint.contains("events") => Err(
-            ApiError::conflict("the contact was changed at the same time; read it again"),
+            Error::conflict("the contact was changed at the same time; read it again"),
         ),
         Err(e) => Err(e.into()),
     }
@@ -109,7 +125,7 @@ pub async fn create(
     caller: &Principal,
     division_id: Option<String>,
     input: DetailsInput,
-) -> ApiResult<Contact> {
+) -> Result<Contact> {
     let details = Details::parse(input)?;
     let division_id = target_division(app, caller, division_id).await?;
     let now = app.clock.now();
@@ -144,12 +160,12 @@ pub async fn replace(
     division_id: Option<String>,
     input: DetailsInput,
     expected: Option<i64>,
-) -> ApiResult<Contact> {
+) -> Result<Contact> {
     let current = get_for_edit(app, caller, id).await?;
     if let Some(v) = expected
         && v != current.version
     {
-        return Err(ApiError::precondition_failed(current.version));
+        return Err(Error::precondition_failed(current.version));
     }
     let details = Details::parse(input)?;
     let division_id = match division_id {
@@ -184,7 +200,7 @@ pub async fn replace(
     Ok(next)
 }
 
-pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current = get_for_edit(app, caller, id).await?;
     let now = app.clock.now();
     let event = change(
@@ -216,11 +232,11 @@ pub async fn list(
     caller: &Principal,
     search: Search,
     page: Page,
-) -> ApiResult<Listing<Contact>> {
+) -> Result<Listing<Contact>> {
     let mut visible = caller.divisions_with(Permission::ContactView);
     if let Some(ids) = search.division_ids {
         if ids.len() > DIVISION_IDS_MAX {
-            return Err(ApiError::bad_request(
+            return Err(Error::bad_request(
                 "divisionIds",
                 format!("at most {DIVISION_IDS_MAX} divisions"),
             ));
@@ -243,15 +259,15 @@ pub async fn list(
 
 // notes
 
-fn note_stored(result: casefile_store::Result<()>) -> ApiResult<()> {
+fn note_stored(result: casefile_store::Result<()>) -> Result<()> {
     match result {
         Ok(()) => Ok(()),
-        Err(StoreError::NotFound) => Err(ApiError::not_found("note")),
+        Err(StoreError::NotFound) => Err(Error::not_found("note")),
         Err(StoreError::Conflict { constraint }) if constraint.contains("events") => Err(
-            ApiError::conflict("the note was changed at the same time; read it again"),
+            Error::conflict("the note was changed at the same time; read it again"),
         ),
         // the contact was deleted meanwhile (its notes' foreign key)
-        Err(StoreError::Conflict { .. }) => Err(ApiError::not_found("contact")),
+        Err(StoreError::Conflict { .. }) => Err(Error::not_found("contact")),
         Err(e) => Err(e.into()),
     }
 }
@@ -262,7 +278,7 @@ pub async fn notes(
     contact_id: &str,
     descending: bool,
     page: Page,
-) -> ApiResult<(Contact, Listing<Note>)> {
+) -> Result<(Contact, Listing<Note>)> {
     let c = get(app, caller, contact_id).await?;
     let listing = app
         .store
@@ -276,16 +292,16 @@ pub async fn note(
     caller: &Principal,
     contact_id: &str,
     note_id: &str,
-) -> ApiResult<(Contact, Note)> {
+) -> Result<(Contact, Note)> {
     let c = get(app, caller, contact_id).await?;
     let note = load_note(app, contact_id, note_id).await?;
     Ok((c, note))
 }
 
-async fn load_note(app: &App, contact_id: &str, note_id: &str) -> ApiResult<Note> {
+async fn load_note(app: &App, contact_id: &str, note_id: &str) -> Result<Note> {
     match app.store.get_contact_note(contact_id, note_id).await {
         Ok(n) => Ok(n),
-        Err(StoreError::NotFound) => Err(ApiError::not_found("note")),
+        Err(StoreError::NotFound) => Err(Error::not_found("note")),
         Err(e) => Err(e.into()),
     }
 }
@@ -295,7 +311,7 @@ pub async fn create_note(
     caller: &Principal,
     contact_id: &str,
     text: Option<&str>,
-) -> ApiResult<(Contact, Note)> {
+) -> Result<(Contact, Note)> {
     let c = get_for_edit(app, caller, contact_id).await?;
     let text = contact::note_text(text)?;
     let now = app.clock.now();
@@ -327,7 +343,7 @@ pub async fn update_note(
     contact_id: &str,
     note_id: &str,
     text: Option<&str>,
-) -> ApiResult<(Contact, Note)> {
+) -> Result<(Contact, Note)> {
     let c = get_for_edit(app, caller, contact_id).await?;
     let current = load_note(app, contact_id, note_id).await?;
     let text = contact::note_text(text)?;
@@ -360,7 +376,7 @@ pub async fn delete_note(
     caller: &Principal,
     contact_id: &str,
     note_id: &str,
-) -> ApiResult<()> {
+) -> Result<()> {
     get_for_edit(app, caller, contact_id).await?;
     let current = load_note(app, contact_id, note_id).await?;
     let now = app.clock.now();

@@ -6,7 +6,7 @@ use casefile_store::{Division, DivisionFilter, Error as StoreError, Listing, Pag
 use serde_json::{Value, json};
 
 use super::{Actor, App, change, new_id};
-use crate::error::{ApiError, ApiResult};
+use crate::app::error::{Error, Result};
 
 const ENTITY: &str = "division";
 
@@ -14,26 +14,42 @@ fn snapshot(d: &Division) -> Value {
     json!({"id": d.id, "name": d.name, "description": d.description, "homeDivision": d.home, "version": d.version})
 }
 
-fn name_taken(err: StoreError) -> ApiError {
+fn name_taken(err: StoreError) -> Error {
     match err {
         StoreError::Conflict { constraint } if constraint.contains("name") => {
-            ApiError::bad_request("name", "a division with this name already exists")
+            Error::bad_request("name", "a division with this name already exists")
         }
         other => other.into(),
     }
 }
 
-pub async fn get(app: &App, caller: &Principal, id: &str) -> ApiResult<Division> {
+pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<Division> {
     if !caller.can(Permission::DivisionView, id) {
-        return Err(ApiError::not_found("division"));
+        return Err(Error::not_found("division"));
     }
     match app.store.get_division(id).await {
-        Err(StoreError::NotFound) => Err(ApiError::not_found("division")),
+        Err(StoreError::NotFound) => Err(Error::not_found("division")),
         other => Ok(other?),
     }
 }
 
-pub async fn home(app: &App) -> ApiResult<Division> {
+/// A division's name for display, from the cache when fresh; `None` if it no longer exists.
+pub async fn name_of(app: &App, id: &str) -> Result<Option<String>> {
+    let now = app.clock.now();
+    if let Some(name) = app.caches.division_name(id, now) {
+        return Ok(Some(name));
+    }
+    match app.store.get_division(id).await {
+        Ok(d) => {
+            app.caches.keep_division_name(&d.id, &d.name, now);
+            Ok(Some(d.name))
+        }
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn home(app: &App) -> Result<Division> {
     Ok(app.store.home_division().await?)
 }
 
@@ -43,7 +59,7 @@ pub async fn list(
     ids: Option<Vec<String>>,
     name: Option<String>,
     page: Page,
-) -> ApiResult<Listing<Division>> {
+) -> Result<Listing<Division>> {
     let filter = DivisionFilter {
         visible: caller.divisions_with(Permission::DivisionView),
         ids,
@@ -53,9 +69,9 @@ pub async fn list(
 }
 
 /// Creating a division is an organisation-wide act: it needs the permission in every division.
-pub async fn create(app: &App, caller: &Principal, fields: DivisionFields) -> ApiResult<Division> {
+pub async fn create(app: &App, caller: &Principal, fields: DivisionFields) -> Result<Division> {
     if caller.divisions_with(Permission::DivisionAdd) != casefile_domain::authz::Divisions::All {
-        return Err(ApiError::forbidden(Permission::DivisionAdd));
+        return Err(Error::forbidden(Permission::DivisionAdd));
     }
     let now = app.clock.now();
     let division = Division {
@@ -92,11 +108,11 @@ pub async fn update(
     id: &str,
     name: Option<String>,
     description: Option<Option<String>>,
-) -> ApiResult<Division> {
+) -> Result<Division> {
     let current = get(app, caller, id).await?;
     caller
         .check(Permission::DivisionView, Permission::DivisionEdit, id)
-        .map_err(|r| ApiError::from_refusal(r, "division"))?;
+        .map_err(|r| Error::from_refusal(r, "division"))?;
     let name = name.unwrap_or_else(|| current.name.clone());
     let description = description.unwrap_or_else(|| current.description.clone());
     let fields = DivisionFields::parse(&name, description.as_deref())?;
@@ -128,13 +144,13 @@ pub async fn update(
     Ok(next)
 }
 
-pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current = get(app, caller, id).await?;
     caller
         .check(Permission::DivisionView, Permission::DivisionDelete, id)
-        .map_err(|r| ApiError::from_refusal(r, "division"))?;
+        .map_err(|r| Error::from_refusal(r, "division"))?;
     if current.home {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "divisionId",
             "the home division cannot be deleted",
         ));
@@ -153,10 +169,10 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
         None,
     );
     match app.store.delete_division(id, &change).await {
-        Err(StoreError::Conflict { .. }) => Err(ApiError::conflict(
+        Err(StoreError::Conflict { .. }) => Err(Error::conflict(
             "the division still holds objects; move or delete them first",
         )),
-        Err(StoreError::NotFound) => Err(ApiError::not_found("division")),
+        Err(StoreError::NotFound) => Err(Error::not_found("division")),
         other => {
             app.sessions.invalidate();
             Ok(other?)
@@ -164,6 +180,6 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
     }
 }
 
-pub async fn object_counts(app: &App, id: &str) -> ApiResult<Vec<(String, i64)>> {
+pub async fn object_counts(app: &App, id: &str) -> Result<Vec<(String, i64)>> {
     Ok(app.store.count_division_objects(id).await?)
 }

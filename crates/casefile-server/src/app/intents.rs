@@ -7,9 +7,9 @@ use casefile_domain::Timestamp;
 use casefile_domain::authz::{Permission, Principal};
 use casefile_domain::intent::{Category, Intent};
 
+use crate::app::error::{Error, Result};
 use crate::app::task::documents::{self, Batch, Stored};
 use crate::app::{Actor, App, new_id};
-use crate::error::{ApiError, ApiResult};
 
 impl Stored for Category {
     const KIND: &'static str = "intent_category";
@@ -86,7 +86,7 @@ fn matching<T: Stored>(all: Vec<T>, query: Option<&str>) -> Vec<T> {
 
 // categories
 
-pub async fn get_category(app: &App, caller: &Principal, id: &str) -> ApiResult<Category> {
+pub async fn get_category(app: &App, caller: &Principal, id: &str) -> Result<Category> {
     documents::load(app, caller, id).await
 }
 
@@ -94,7 +94,7 @@ pub async fn list_categories(
     app: &App,
     caller: &Principal,
     query: Option<&str>,
-) -> ApiResult<Vec<Category>> {
+) -> Result<Vec<Category>> {
     documents::require(caller, Category::VIEW, None)?;
     let all: Vec<Category> = documents::list(app, caller, None).await?;
     Ok(matching(all, query))
@@ -105,7 +105,7 @@ pub async fn create_category(
     caller: &Principal,
     name: String,
     description: Option<String>,
-) -> ApiResult<Category> {
+) -> Result<Category> {
     documents::require(caller, Category::EDIT, None)?;
     let now = app.clock.now();
     let category = Category {
@@ -130,7 +130,7 @@ pub async fn update_category(
     id: &str,
     name: Option<String>,
     description: Option<Option<String>>,
-) -> ApiResult<Category> {
+) -> Result<Category> {
     let current: Category = documents::load_for_edit(app, caller, id).await?;
     let now = app.clock.now();
     let mut next = current.clone();
@@ -151,7 +151,7 @@ pub async fn update_category(
 }
 
 /// Refused with 409 while an intent belongs to the category.
-pub async fn delete_category(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+pub async fn delete_category(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current: Category = documents::load_for_edit(app, caller, id).await?;
     let mut batch = Batch::default();
     batch.delete(&current, actor(caller, app.clock.now()))?;
@@ -160,7 +160,7 @@ pub async fn delete_category(app: &App, caller: &Principal, id: &str) -> ApiResu
 
 // customer intents
 
-pub async fn get_intent(app: &App, caller: &Principal, id: &str) -> ApiResult<Intent> {
+pub async fn get_intent(app: &App, caller: &Principal, id: &str) -> Result<Intent> {
     documents::load(app, caller, id).await
 }
 
@@ -169,7 +169,7 @@ pub async fn list_intents(
     caller: &Principal,
     query: Option<&str>,
     category_id: Option<&str>,
-) -> ApiResult<Vec<Intent>> {
+) -> Result<Vec<Intent>> {
     documents::require(caller, Intent::VIEW, None)?;
     let all: Vec<Intent> = documents::list(app, caller, None).await?;
     let mut found = matching(all, query);
@@ -180,16 +180,14 @@ pub async fn list_intents(
 }
 
 /// The category must exist (and be visible to the caller).
-async fn check_category(app: &App, caller: &Principal, id: Option<&str>) -> ApiResult<()> {
+async fn check_category(app: &App, caller: &Principal, id: Option<&str>) -> Result<()> {
     if let Some(id) = id {
         documents::load::<Category>(app, caller, id)
             .await
-            .map_err(|e| match e.status {
-                axum::http::StatusCode::NOT_FOUND => {
-                    ApiError::bad_request("categoryId", "no intent category has this id")
-                }
-                _ => e,
-            })?;
+            .map_err(Error::missing_as(
+                "categoryId",
+                "no intent category has this id",
+            ))?;
     }
     Ok(())
 }
@@ -203,7 +201,7 @@ pub struct Fields {
     pub category_id: Option<String>,
 }
 
-pub async fn create_intent(app: &App, caller: &Principal, fields: Fields) -> ApiResult<Intent> {
+pub async fn create_intent(app: &App, caller: &Principal, fields: Fields) -> Result<Intent> {
     documents::require(caller, Intent::EDIT, None)?;
     let now = app.clock.now();
     let intent = Intent {
@@ -239,7 +237,7 @@ pub async fn update_intent(
     caller: &Principal,
     id: &str,
     patch: Patch,
-) -> ApiResult<Intent> {
+) -> Result<Intent> {
     let current: Intent = documents::load_for_edit(app, caller, id).await?;
     let now = app.clock.now();
     let mut next = current.clone();
@@ -268,7 +266,7 @@ pub async fn update_intent(
     Ok(next)
 }
 
-pub async fn delete_intent(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+pub async fn delete_intent(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current: Intent = documents::load_for_edit(app, caller, id).await?;
     let mut batch = Batch::default();
     batch.delete(&current, actor(caller, app.clock.now()))?;
@@ -341,16 +339,16 @@ pub async fn assign(
     source_type: Option<String>,
     source_id: Option<String>,
     conversation_id: Option<String>,
-) -> ApiResult<(Assignment, Intent)> {
+) -> Result<(Assignment, Intent)> {
     let contact = crate::app::contacts::get(app, caller, contact_id).await?;
     if !caller.can(Permission::ContactEdit, &contact.division_id) {
-        return Err(ApiError::forbidden(Permission::ContactEdit));
+        return Err(Error::forbidden(Permission::ContactEdit));
     }
     let intent = get_intent(app, caller, intent_id).await?;
     if let Some(t) = &source_type
         && !SOURCE_TYPES.contains(&t.as_str())
     {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "sourceType",
             format!("must be one of {}", SOURCE_TYPES.join(", ")),
         ));
@@ -396,7 +394,7 @@ pub async fn assignments(
     app: &App,
     caller: &Principal,
     contact_id: &str,
-) -> ApiResult<Vec<(Assignment, Option<Intent>)>> {
+) -> Result<Vec<(Assignment, Option<Intent>)>> {
     crate::app::contacts::get(app, caller, contact_id).await?;
     let mut all: Vec<Assignment> = documents::list(app, caller, Some(contact_id)).await?;
     all.sort_by_key(|a| std::cmp::Reverse(a.date_most_recent));

@@ -9,10 +9,14 @@ pub mod demo;
 pub mod demo_cases;
 pub mod demo_tasks;
 pub mod divisions;
+pub mod error;
+pub mod history;
 pub mod intents;
+pub mod query;
 pub mod recent;
 pub mod secrets;
 pub mod sessions;
+pub mod system;
 pub mod task;
 pub mod users;
 
@@ -62,6 +66,11 @@ impl App {
     }
 }
 
+/// Whether the database answers and every migration is applied (for `/healthz`).
+pub async fn health(app: &App) -> error::Result<query::Health> {
+    Ok(app.store.health().await?)
+}
+
 /// A fresh object id: a "COMB" UUID — version 4 in form (the Genesys SDK refuses ids that
 /// are not), with its first 48 bits the time `at` in milliseconds and the other 74 random.
 /// Ids made close in time sort close together, so a new row's primary-key and event-index
@@ -79,8 +88,8 @@ pub fn new_id(at: casefile_domain::Timestamp) -> String {
 }
 
 /// An entity's event snapshot (its JSON, serialised once).
-pub fn snapshot<T: serde::Serialize + ?Sized>(entity: &T) -> crate::error::ApiResult<Snapshot> {
-    Snapshot::of(entity).map_err(|e| crate::error::ApiError::internal(e.into()))
+pub fn snapshot<T: serde::Serialize + ?Sized>(entity: &T) -> crate::app::error::Result<Snapshot> {
+    Snapshot::of(entity).map_err(|e| crate::app::error::Error::internal(e.into()))
 }
 
 /// Who made a change, and when.

@@ -16,7 +16,7 @@ use casefile_store::{Error as StoreError, TokenRecord};
 
 use super::App;
 use super::secrets;
-use crate::error::{ApiError, ApiResult};
+use crate::app::error::{Error, Result};
 
 pub const CACHE_SECONDS: i64 = 5;
 const CACHE_MAX: usize = 100_000;
@@ -135,11 +135,11 @@ impl Sessions {
     }
 }
 
-fn bad_client() -> ApiError {
-    ApiError::unauthorized("invalid client credentials")
+fn bad_client() -> Error {
+    Error::unauthorized("invalid client credentials")
 }
 
-async fn check_client(app: &App, client_id: &str, client_secret: &str) -> ApiResult<()> {
+async fn check_client(app: &App, client_id: &str, client_secret: &str) -> Result<()> {
     match app.store.get_client(client_id).await {
         Ok(client) if secrets::digest_matches(client_secret, &client.secret_hash) => Ok(()),
         Ok(_) | Err(StoreError::NotFound) => Err(bad_client()),
@@ -147,7 +147,7 @@ async fn check_client(app: &App, client_id: &str, client_secret: &str) -> ApiRes
     }
 }
 
-async fn issue(app: &App, client_id: &str, user_id: Option<String>) -> ApiResult<Issued> {
+async fn issue(app: &App, client_id: &str, user_id: Option<String>) -> Result<Issued> {
     let now = app.clock.now();
     let ttl = i64::from(app.config.token_ttl_seconds);
     let access_token = secrets::random_token();
@@ -166,11 +166,7 @@ async fn issue(app: &App, client_id: &str, user_id: Option<String>) -> ApiResult
 }
 
 /// The client credentials grant: the token acts as the client, with the client's grants.
-pub async fn client_credentials(
-    app: &App,
-    client_id: &str,
-    client_secret: &str,
-) -> ApiResult<Issued> {
+pub async fn client_credentials(app: &App, client_id: &str, client_secret: &str) -> Result<Issued> {
     check_client(app, client_id, client_secret).await?;
     issue(app, client_id, None).await
 }
@@ -182,7 +178,7 @@ pub async fn password(
     client_secret: &str,
     username: &str,
     pw: &str,
-) -> ApiResult<Issued> {
+) -> Result<Issued> {
     check_client(app, client_id, client_secret).await?;
     let login = app.store.find_user_login(username.trim()).await?;
     let pw = pw.to_owned();
@@ -196,13 +192,22 @@ pub async fn password(
         }
     })
     .await
-    .map_err(|e| ApiError::internal(e.into()))?;
-    let user = verified.ok_or_else(|| ApiError::unauthorized("invalid username or password"))?;
+    .map_err(|e| Error::internal(e.into()))?;
+    let user = verified.ok_or_else(|| Error::unauthorized("invalid username or password"))?;
     issue(app, client_id, Some(user.id)).await
 }
 
 /// Resolves `Authorization: Bearer …` to a principal, or 401.
-pub async fn authenticate(app: &App, bearer: &str) -> ApiResult<Principal> {
+/// The display name of an OAuth client.
+pub async fn client_name(app: &App, client_id: &str) -> Result<String> {
+    match app.store.get_client(client_id).await {
+        Ok(client) => Ok(client.name),
+        Err(StoreError::NotFound) => Err(Error::not_found("client")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn authenticate(app: &App, bearer: &str) -> Result<Principal> {
     let now = app.clock.now();
     let token_hash = secrets::digest(bearer);
     if let Some(principal) = app.sessions.cached(&token_hash, now) {
@@ -212,20 +217,18 @@ pub async fn authenticate(app: &App, bearer: &str) -> ApiResult<Principal> {
     let token = match app.store.get_token(&token_hash).await {
         Ok(t) => t,
         Err(StoreError::NotFound) => {
-            return Err(ApiError::unauthorized("invalid or unknown access token"));
+            return Err(Error::unauthorized("invalid or unknown access token"));
         }
         Err(e) => return Err(e.into()),
     };
     if token.expires_at <= now {
-        return Err(ApiError::unauthorized("the access token has expired"));
+        return Err(Error::unauthorized("the access token has expired"));
     }
     let principal = match &token.user_id {
         Some(user_id) => {
             let user = app.store.get_user(user_id).await?;
             if user.state != State::Active {
-                return Err(ApiError::unauthorized(
-                    "the user of this token is not active",
-                ));
+                return Err(Error::unauthorized("the user of this token is not active"));
             }
             Principal {
                 subject_id: user.id.clone(),

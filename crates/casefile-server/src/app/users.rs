@@ -6,7 +6,7 @@ use casefile_store::{Error as StoreError, Listing, NewUserRecord, Page, UserFilt
 use serde_json::{Value, json};
 
 use super::{Actor, App, change, new_id, secrets};
-use crate::error::{ApiError, ApiResult};
+use crate::app::error::{Error, Result};
 
 const ENTITY: &str = "user";
 
@@ -27,24 +27,24 @@ fn grants_snapshot(grants: &[Grant]) -> Value {
     )
 }
 
-async fn hash(password: String) -> ApiResult<String> {
+async fn hash(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || secrets::hash_password(&password))
         .await
-        .map_err(|e| ApiError::internal(e.into()))?
-        .map_err(ApiError::internal)
+        .map_err(|e| Error::internal(e.into()))?
+        .map_err(Error::internal)
 }
 
 /// The division must exist and be visible to the caller; reported as a bad field otherwise.
-async fn visible_division(app: &App, caller: &Principal, field: &str, id: &str) -> ApiResult<()> {
+async fn visible_division(app: &App, caller: &Principal, field: &str, id: &str) -> Result<()> {
     if !caller.can(Permission::DivisionView, id) && !caller.can(Permission::UserView, id) {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             field,
             format!("division {id:?} was not found"),
         ));
     }
     match app.store.get_division(id).await {
         Ok(_) => Ok(()),
-        Err(StoreError::NotFound) => Err(ApiError::bad_request(
+        Err(StoreError::NotFound) => Err(Error::bad_request(
             field,
             format!("division {id:?} was not found"),
         )),
@@ -57,10 +57,10 @@ pub async fn create(
     caller: &Principal,
     new: NewUser,
     password: Option<String>,
-) -> ApiResult<User> {
+) -> Result<User> {
     visible_division(app, caller, "divisionId", &new.division_id).await?;
     if !caller.can(Permission::UserAdd, &new.division_id) {
-        return Err(ApiError::forbidden(Permission::UserAdd));
+        return Err(Error::forbidden(Permission::UserAdd));
     }
     let password_hash = match password {
         Some(p) => {
@@ -97,7 +97,7 @@ pub async fn create(
     match app.store.create_user(&record, &change).await {
         Ok(()) => Ok(user),
         Err(StoreError::Conflict { constraint }) if constraint.contains("email") => Err(
-            ApiError::bad_request("email", "a user with this email address already exists"),
+            Error::bad_request("email", "a user with this email address already exists"),
         ),
         Err(e) => Err(e.into()),
     }
@@ -116,23 +116,22 @@ pub async fn cached(app: &App, id: &str) -> Result<User, StoreError> {
 }
 
 /// A user visible to the caller, or 404 (never revealing users of other divisions).
-pub async fn get(app: &App, caller: &Principal, id: &str) -> ApiResult<User> {
+pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<User> {
     let user = match cached(app, id).await {
         Ok(u) => u,
-        Err(StoreError::NotFound) => return Err(ApiError::not_found("user")),
+        Err(StoreError::NotFound) => return Err(Error::not_found("user")),
         Err(e) => return Err(e.into()),
     };
     let is_self = caller.kind == SubjectKind::User && caller.subject_id == user.id;
     if !is_self && !caller.can(Permission::UserView, &user.division_id) {
-        return Err(ApiError::not_found("user"));
+        return Err(Error::not_found("user"));
     }
     Ok(user)
 }
 
-pub async fn me(app: &App, caller: &Principal) -> ApiResult<User> {
+pub async fn me(app: &App, caller: &Principal) -> Result<User> {
     if caller.kind != SubjectKind::User {
-        return Err(ApiError::new(
-            axum::http::StatusCode::BAD_REQUEST,
+        return Err(Error::invalid_with_code(
             "user.context.required",
             "this resource needs a user: client credentials tokens have no user; use the password grant",
         ));
@@ -147,7 +146,7 @@ pub struct ListQuery {
     pub descending: bool,
 }
 
-pub async fn list(app: &App, caller: &Principal, q: ListQuery) -> ApiResult<Listing<User>> {
+pub async fn list(app: &App, caller: &Principal, q: ListQuery) -> Result<Listing<User>> {
     let filter = UserFilter {
         visible: caller.divisions_with(Permission::UserView),
         ids: q.ids,
@@ -157,11 +156,11 @@ pub async fn list(app: &App, caller: &Principal, q: ListQuery) -> ApiResult<List
     Ok(app.store.list_users(&filter, q.page).await?)
 }
 
-async fn editable(app: &App, caller: &Principal, id: &str, action: Permission) -> ApiResult<User> {
+async fn editable(app: &App, caller: &Principal, id: &str, action: Permission) -> Result<User> {
     let user = get(app, caller, id).await?;
     caller
         .check(Permission::UserView, action, &user.division_id)
-        .map_err(|r| ApiError::from_refusal(r, "user"))?;
+        .map_err(|r| Error::from_refusal(r, "user"))?;
     Ok(user)
 }
 
@@ -172,21 +171,21 @@ pub async fn update(
     version: i64,
     email: Option<&str>,
     patch: Patch,
-) -> ApiResult<User> {
+) -> Result<User> {
     let current = editable(app, caller, id, Permission::UserEdit).await?;
     if email.is_some_and(|e| e != current.email) {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "email",
             "the primary email address cannot be changed",
         ));
     }
     if current.version != version {
-        return Err(ApiError::version_mismatch(current.version));
+        return Err(Error::version_mismatch(current.version));
     }
     if let Some(Some(manager_id)) = &patch.manager_id {
         get(app, caller, manager_id)
             .await
-            .map_err(|_| ApiError::bad_request("manager", "manager was not found"))?;
+            .map_err(Error::missing_as("manager", "manager was not found"))?;
     }
     let next = user::apply(&current, patch, app.clock.now())?;
     let change = change(
@@ -210,10 +209,10 @@ pub async fn update(
 }
 
 /// Genesys deletes users by setting their state to `deleted`; they stay readable.
-pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current = editable(app, caller, id, Permission::UserDelete).await?;
     if current.state == State::Deleted {
-        return Err(ApiError::not_found("user"));
+        return Err(Error::not_found("user"));
     }
     let next = user::apply(
         &current,
@@ -243,11 +242,16 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
     Ok(())
 }
 
-pub async fn grants_of(app: &App, caller: &Principal, id: &str) -> ApiResult<(User, Vec<Grant>)> {
+/// A user's grants as `expand=authorization` shows them beside a user the caller may see.
+pub async fn expanded_grants(app: &App, user: &User) -> Result<Vec<Grant>> {
+    Ok(app.store.grants(&user.id).await?)
+}
+
+pub async fn grants_of(app: &App, caller: &Principal, id: &str) -> Result<(User, Vec<Grant>)> {
     let user = get(app, caller, id).await?;
     let is_self = caller.kind == SubjectKind::User && caller.subject_id == user.id;
     if !is_self && !caller.can(Permission::GrantView, &user.division_id) {
-        return Err(ApiError::forbidden(Permission::GrantView));
+        return Err(Error::forbidden(Permission::GrantView));
     }
     let grants = app.store.grants(id).await?;
     Ok((user, grants))
@@ -259,7 +263,7 @@ pub async fn replace_grants(
     caller: &Principal,
     id: &str,
     grants: Vec<Grant>,
-) -> ApiResult<Vec<Grant>> {
+) -> Result<Vec<Grant>> {
     let user = editable(app, caller, id, Permission::GrantEdit).await?;
     for grant in &grants {
         let allowed = match &grant.scope {
@@ -270,7 +274,7 @@ pub async fn replace_grants(
             DivisionScope::One(division) => caller.can(Permission::GrantEdit, division),
         };
         if !allowed {
-            return Err(ApiError::forbidden(Permission::GrantEdit));
+            return Err(Error::forbidden(Permission::GrantEdit));
         }
     }
     let before = app.store.grants(id).await?;
@@ -304,7 +308,7 @@ pub async fn edit_grant(
     id: &str,
     grant: Grant,
     add: bool,
-) -> ApiResult<Vec<Grant>> {
+) -> Result<Vec<Grant>> {
     if let DivisionScope::One(division) = &grant.scope {
         visible_division(app, caller, "divisionId", division).await?;
     }
@@ -314,7 +318,7 @@ pub async fn edit_grant(
         (true, false) => grants.push(grant),
         (false, true) => grants.retain(|g| g != &grant),
         (true, true) => return Ok(grants),
-        (false, false) => return Err(ApiError::not_found("grant")),
+        (false, false) => return Err(Error::not_found("grant")),
     }
     replace_grants(app, caller, id, grants).await
 }

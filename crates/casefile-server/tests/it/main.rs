@@ -16,4 +16,5 @@ mod openapi;
 mod routes;
 mod shutdown;
 mod taskmanagement;
+mod tidy;
 mod users;

@@ -850,7 +850,7 @@ async fn patch_caseplan_stepplan(
     let (_, plan) = use_cases::edit_draft(&app, &caller, &id, |plan| {
         let s = plan.stageplan_mut(&sp)?;
         if s.stepplan.id != st {
-            return Err(ApiError::not_found("stepplan"));
+            return Err(crate::app::error::Error::not_found("stepplan"));
         }
         if let Some(name) = body.name {
             s.stepplan.name = casefile_domain::case::caseplan::name("name", &name)?;

@@ -311,7 +311,7 @@ macro_rules! patch_field {
             responses((status = 200, body = CaseDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
         async fn $fn_name(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<$body>) -> ApiResult<(HeaderMap, Json<CaseDto>)> {
             let value = body.$field;
-            let apply: fn(&mut Case, Option<String>) -> ApiResult<()> = $apply;
+            let apply: fn(&mut Case, Option<String>) -> crate::app::error::Result<()> = $apply;
             let c = use_cases::edit(&app, &caller, &id, $kind, |c| apply(c, value)).await?;
             Ok(respond(&c))
         }
@@ -338,7 +338,8 @@ patch_field!(
     "priority",
     "case.priority_changed",
     |c, v| {
-        let v = v.ok_or_else(|| ApiError::bad_request("priority", "is required"))?;
+        let v =
+            v.ok_or_else(|| crate::app::error::Error::bad_request("priority", "is required"))?;
         c.priority = Priority::parse("priority", &v)?;
         Ok(())
     }
@@ -900,8 +901,8 @@ pub struct CaseQueryJobCreate {
     pub expands: Option<Vec<String>>,
 }
 
-fn case_query(body: CaseQueryJobCreate) -> ApiResult<(casefile_store::CaseQuery, i64)> {
-    use casefile_store::{CaseColumn, CaseFilter, CaseSort, FilterValue};
+fn case_query(body: CaseQueryJobCreate) -> ApiResult<(crate::app::query::CaseQuery, i64)> {
+    use crate::app::query::{CaseColumn, CaseFilter, CaseSort, FilterValue};
     if body.filters.len() > 20 {
         return Err(ApiError::bad_request("filters", "at most 20 filters"));
     }
@@ -985,7 +986,7 @@ fn case_query(body: CaseQueryJobCreate) -> ApiResult<(casefile_store::CaseQuery,
             "must be between 1 and 10000",
         ));
     }
-    let query = casefile_store::CaseQuery {
+    let query = crate::app::query::CaseQuery {
         visible: casefile_domain::authz::Divisions::Only(Vec::new()),
         filters,
         sort,

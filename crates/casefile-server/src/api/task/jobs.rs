@@ -341,13 +341,11 @@ async fn get_query_job_results(
     let Request::Query { query, page_number } = &job.request else {
         return Err(ApiError::not_found("job"));
     };
-    let mut entities = Vec::with_capacity(job.result_ids.len());
-    for wid in &job.result_ids {
-        // A workitem deleted since the job ran is left out.
-        if let Ok(w) = app.store.get_workitem(wid).await {
-            entities.push(to_dto(&w));
-        }
-    }
+    let entities: Vec<_> = jobs::result_workitems(&app, &job)
+        .await?
+        .iter()
+        .map(to_dto)
+        .collect();
     let size = query.query.limit;
     Ok(Json(PagedWorkitems {
         entities,

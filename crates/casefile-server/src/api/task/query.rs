@@ -1,9 +1,9 @@
 //! Query bodies (`filters`, `sort`, `after`, `select`), cursors, and version listings.
 
-use base64::Engine;
-use casefile_store::{
+use crate::app::query::{
     FilterOp, FilterValue, WorkitemField, WorkitemFilter, WorkitemQuery, WorkitemSort,
 };
+use base64::Engine;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::api::common::{ChangeEntry, CursorListing, cursor_page_size, page_slice, parse_instant};
 use crate::api::extract::QueryParams;
 use crate::app::App;
-use crate::app::task::documents::{self, Stored};
+use crate::app::task::documents::Stored;
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -269,12 +269,7 @@ pub fn versions_page<T>(
 
 /// Every version an entity had, from its events' after-snapshots.
 pub async fn versions<T: Stored>(app: &App, entity_type: &str, id: &str) -> ApiResult<Vec<T>> {
-    let events = app.store.events(entity_type, id).await?;
-    events
-        .into_iter()
-        .filter_map(|e| e.after)
-        .map(documents::from_value)
-        .collect()
+    Ok(crate::app::history::versions(app, entity_type, id).await?)
 }
 
 pub async fn version<T: Stored>(
@@ -283,11 +278,7 @@ pub async fn version<T: Stored>(
     id: &str,
     version: i64,
 ) -> ApiResult<T> {
-    match app.store.event_at_version(entity_type, id, version).await {
-        Ok(e) => documents::from_value(e.after.ok_or_else(|| ApiError::not_found("version"))?),
-        Err(casefile_store::Error::NotFound) => Err(ApiError::not_found("version")),
-        Err(e) => Err(e.into()),
-    }
+    Ok(crate::app::history::version(app, entity_type, id, version).await?)
 }
 
 // ---- workitems ----

@@ -134,7 +134,7 @@ async fn post_workbins_query(
 }
 
 async fn load(app: &App, caller: &Principal, id: &str) -> ApiResult<Workbin> {
-    documents::load(app, caller, id).await
+    Ok(documents::load(app, caller, id).await?)
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workbins/{workbinId}", tag = "Task Management",
@@ -184,7 +184,7 @@ async fn get_workbin_history(
     q: QueryParams,
 ) -> ApiResult<Json<CursorListing<ChangeEntry>>> {
     load(&app, &caller, &id).await?;
-    let events = app.store.events("workbin", &id).await?;
+    let events = crate::app::history::events(&app, "workbin", &id).await?;
     let entries = common::history(events, |k| {
         matches!(k, "name" | "description" | "date_modified" | "modified_by")
             .then(|| common::camel(k))

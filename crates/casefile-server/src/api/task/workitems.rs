@@ -618,18 +618,9 @@ async fn get_workitem_history(
     q: QueryParams,
 ) -> ApiResult<Json<CursorListing<ChangeEntry>>> {
     use_cases::get(&app, &caller, &id).await?;
-    let events = app.store.events(use_cases::ENTITY, &id).await?;
+    let events = crate::app::history::events(&app, use_cases::ENTITY, &id).await?;
     let entries = common::history(events, history_name);
     query::history_page(entries, &q, &format!("{BASE}/{id}/history")).map(Json)
-}
-
-async fn versions_of(app: &App, id: &str) -> ApiResult<Vec<Workitem>> {
-    let events = app.store.events(use_cases::ENTITY, id).await?;
-    events
-        .into_iter()
-        .filter_map(|e| e.after)
-        .map(|v| serde_json::from_value(v).map_err(|e| ApiError::internal(e.into())))
-        .collect()
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workitems/{workitemId}/versions", tag = "Task Management",
@@ -642,7 +633,8 @@ async fn get_workitem_versions(
     q: QueryParams,
 ) -> ApiResult<Json<CursorListing<WorkitemDto>>> {
     use_cases::get(&app, &caller, &id).await?;
-    let versions = versions_of(&app, &id).await?;
+    let versions: Vec<Workitem> =
+        crate::app::history::versions(&app, use_cases::ENTITY, &id).await?;
     query::versions_page(
         versions.iter().map(to_dto).collect(),
         &q,
@@ -663,17 +655,6 @@ async fn get_workitem_version(
     let version: i64 = version
         .parse()
         .map_err(|_| ApiError::bad_request("entityVersion", "must be a positive integer"))?;
-    let event = match app
-        .store
-        .event_at_version(use_cases::ENTITY, &id, version)
-        .await
-    {
-        Ok(e) => e,
-        Err(casefile_store::Error::NotFound) => return Err(ApiError::not_found("version")),
-        Err(e) => return Err(e.into()),
-    };
-    let w: Workitem =
-        serde_json::from_value(event.after.ok_or_else(|| ApiError::not_found("version"))?)
-            .map_err(|e| ApiError::internal(e.into()))?;
+    let w: Workitem = crate::app::history::version(&app, use_cases::ENTITY, &id, version).await?;
     Ok(Json(to_dto(&w)))
 }

@@ -458,7 +458,7 @@ async fn get_worktype_history(
     q: QueryParams,
 ) -> ApiResult<Json<CursorListing<ChangeEntry>>> {
     let _: Worktype = documents::load(&app, &caller, &id).await?;
-    let events = app.store.events("worktype", &id).await?;
+    let events = crate::app::history::events(&app, "worktype", &id).await?;
     let entries = common::history(events, |k| {
         (!matches!(k, "id" | "version" | "date_created")).then(|| common::camel(k))
     });

@@ -5,25 +5,15 @@
 use casefile_domain::Timestamp;
 use casefile_domain::authz::{Permission, Principal, SubjectKind};
 use casefile_domain::case::engine::Case;
-use serde::{Deserialize, Serialize};
 
 use super::cases;
+use crate::app::error::{Error, Result};
 use crate::app::task::documents::{self, Batch, Stored};
 use crate::app::{Actor, App, new_id};
-use crate::error::{ApiError, ApiResult};
 
-pub const COMMENT_MAX: usize = 4096;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Comment {
-    pub id: String,
-    pub case_id: String,
-    pub content: String,
-    pub author_id: String,
-    pub version: i64,
-    pub date_created: Timestamp,
-    pub date_modified: Timestamp,
-}
+pub use casefile_domain::case::activity::{
+    Association, AssociationType, COMMENT_MAX, Comment, interaction_key,
+};
 
 impl Stored for Comment {
     const KIND: &'static str = "comment";
@@ -52,37 +42,6 @@ impl Stored for Comment {
     fn date_modified(&self) -> Timestamp {
         self.date_modified
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AssociationType {
-    Initiation,
-    Enquiry,
-    Activity,
-}
-
-impl AssociationType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AssociationType::Initiation => "Initiation",
-            AssociationType::Enquiry => "Enquiry",
-            AssociationType::Activity => "Activity",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Association {
-    pub id: String,
-    pub key: String,
-    pub case_id: String,
-    pub kind: AssociationType,
-    pub workitem_id: Option<String>,
-    pub conversation_id: Option<String>,
-    pub stage_id: Option<String>,
-    pub step_id: Option<String>,
-    pub version: i64,
-    pub date_associated: Timestamp,
 }
 
 impl Stored for Association {
@@ -115,23 +74,15 @@ impl Stored for Association {
     }
 }
 
-pub fn interaction_key(workitem_id: Option<&str>, conversation_id: Option<&str>) -> String {
-    match (workitem_id, conversation_id) {
-        (Some(w), _) => format!("workitem:{w}"),
-        (None, Some(c)) => format!("conversation:{c}"),
-        (None, None) => String::new(),
-    }
-}
-
 /// Every case association of an interaction the caller may see.
 pub async fn find_associations(
     app: &App,
     caller: &Principal,
     workitem_id: Option<&str>,
     conversation_id: Option<&str>,
-) -> ApiResult<Vec<Association>> {
+) -> Result<Vec<Association>> {
     if workitem_id.is_some() == conversation_id.is_some() {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "workitemId",
             "give exactly one of workitemId and conversationId",
         ));
@@ -167,7 +118,7 @@ pub async fn add_comment(
     caller: &Principal,
     case_id: &str,
     content: &str,
-) -> ApiResult<Comment> {
+) -> Result<Comment> {
     let case = cases::get(app, caller, case_id).await?;
     require_edit(caller, &case)?;
     let content = casefile_domain::invalid::required_text("content", content, 1, COMMENT_MAX)?;
@@ -193,18 +144,18 @@ pub async fn add_comment(
     Ok(c)
 }
 
-pub async fn comments(app: &App, caller: &Principal, case_id: &str) -> ApiResult<Vec<Comment>> {
+pub async fn comments(app: &App, caller: &Principal, case_id: &str) -> Result<Vec<Comment>> {
     cases::get(app, caller, case_id).await?;
     let mut all: Vec<Comment> = documents::list(app, caller, Some(case_id)).await?;
     all.sort_by(|a, b| (a.date_created, &a.id).cmp(&(b.date_created, &b.id)));
     Ok(all)
 }
 
-pub async fn comment(app: &App, caller: &Principal, case_id: &str, id: &str) -> ApiResult<Comment> {
+pub async fn comment(app: &App, caller: &Principal, case_id: &str, id: &str) -> Result<Comment> {
     cases::get(app, caller, case_id).await?;
     let c: Comment = documents::load(app, caller, id).await?;
     if c.case_id != case_id {
-        return Err(ApiError::not_found("comment"));
+        return Err(Error::not_found("comment"));
     }
     Ok(c)
 }
@@ -216,12 +167,12 @@ pub async fn delete_comment(
     case_id: &str,
     id: &str,
     mine: bool,
-) -> ApiResult<()> {
+) -> Result<()> {
     let case = cases::get(app, caller, case_id).await?;
     let c = comment(app, caller, case_id, id).await?;
     if mine {
         if !(caller.kind == SubjectKind::User && c.author_id == caller.subject_id) {
-            return Err(ApiError::not_found("comment"));
+            return Err(Error::not_found("comment"));
         }
     } else {
         require_edit(caller, &case)?;
@@ -237,7 +188,7 @@ pub async fn delete_comment(
     batch.commit(app, "comment").await
 }
 
-fn require_edit(caller: &Principal, case: &Case) -> ApiResult<()> {
+fn require_edit(caller: &Principal, case: &Case) -> Result<()> {
     let ok = match &case.division_id {
         Some(d) => caller.can(Permission::CaseEdit, d),
         None => documents::visible(caller, Permission::CaseEdit, None),
@@ -245,7 +196,7 @@ fn require_edit(caller: &Principal, case: &Case) -> ApiResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::forbidden(Permission::CaseEdit))
+        Err(Error::forbidden(Permission::CaseEdit))
     }
 }
 
@@ -265,11 +216,11 @@ pub async fn associate(
     kind: AssociationType,
     workitem_id: Option<String>,
     conversation_id: Option<String>,
-) -> ApiResult<Association> {
+) -> Result<Association> {
     let case = cases::get(app, caller, case_id).await?;
     require_edit(caller, &case)?;
     if workitem_id.is_some() == conversation_id.is_some() {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "workitemId",
             "give exactly one of workitemId and conversationId",
         ));
@@ -277,14 +228,14 @@ pub async fn associate(
     if let Some(w) = &workitem_id {
         crate::app::task::workitems::get(app, caller, w)
             .await
-            .map_err(|_| ApiError::bad_request("workitemId", "workitem not found"))?;
+            .map_err(Error::missing_as("workitemId", "workitem not found"))?;
     }
     let existing = associations(app, caller, case_id).await?;
     if existing.iter().any(|a| {
         (workitem_id.is_some() && a.workitem_id == workitem_id)
             || (conversation_id.is_some() && a.conversation_id == conversation_id)
     }) {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "this interaction is already associated with the case",
         ));
     }
@@ -320,7 +271,7 @@ pub async fn associations(
     app: &App,
     caller: &Principal,
     case_id: &str,
-) -> ApiResult<Vec<Association>> {
+) -> Result<Vec<Association>> {
     let case = cases::get(app, caller, case_id).await?;
     let mut all: Vec<Association> = documents::list(app, caller, Some(case_id)).await?;
     for stage in &case.stages {

@@ -11,10 +11,10 @@ use casefile_domain::case::reference::Prefix;
 use casefile_domain::task::worktype::Worktype;
 use serde::{Deserialize, Serialize};
 
+use crate::app::error::{Error, Result};
 use crate::app::task::documents::{self, Batch, Stored};
 use crate::app::task::schemas::{self, Schema};
 use crate::app::{Actor, App, new_id};
-use crate::error::{ApiError, ApiResult};
 
 /// The caseplan header.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,7 +133,7 @@ pub struct Input {
     pub intake_settings: Option<Vec<IntakeSetting>>,
 }
 
-fn apply(plan: &mut CaseplanVersion, input: Input) -> ApiResult<()> {
+fn apply(plan: &mut CaseplanVersion, input: Input) -> Result<()> {
     if let Some(v) = input.name {
         plan.name = v.trim().to_owned();
     }
@@ -165,11 +165,11 @@ fn apply(plan: &mut CaseplanVersion, input: Input) -> ApiResult<()> {
     Ok(())
 }
 
-async fn check_owner(app: &App, owner: Option<&str>) -> ApiResult<()> {
+async fn check_owner(app: &App, owner: Option<&str>) -> Result<()> {
     if let Some(id) = owner
         && app.store.get_user(id).await.is_err()
     {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "defaultCaseOwnerId",
             "no user has this id",
         ));
@@ -177,11 +177,15 @@ async fn check_owner(app: &App, owner: Option<&str>) -> ApiResult<()> {
     Ok(())
 }
 
-async fn check_intent(app: &App, caller: &Principal, intent: Option<&str>) -> ApiResult<()> {
+async fn check_intent(app: &App, caller: &Principal, intent: Option<&str>) -> Result<()> {
     if let Some(id) = intent {
-        let _: casefile_domain::intent::Intent = documents::load(app, caller, id)
-            .await
-            .map_err(|_| ApiError::bad_request("customerIntentId", "customer intent not found"))?;
+        let _: casefile_domain::intent::Intent =
+            documents::load(app, caller, id)
+                .await
+                .map_err(Error::missing_as(
+                    "customerIntentId",
+                    "customer intent not found",
+                ))?;
     }
     Ok(())
 }
@@ -190,15 +194,15 @@ pub async fn create(
     app: &App,
     caller: &Principal,
     input: Input,
-) -> ApiResult<(Caseplan, CaseplanVersion)> {
+) -> Result<(Caseplan, CaseplanVersion)> {
     let name = input
         .name
         .clone()
-        .ok_or_else(|| ApiError::bad_request("name", "is required"))?;
+        .ok_or_else(|| Error::bad_request("name", "is required"))?;
     let prefix = input
         .reference_prefix
         .clone()
-        .ok_or_else(|| ApiError::bad_request("referencePrefix", "is required"))?;
+        .ok_or_else(|| Error::bad_request("referencePrefix", "is required"))?;
     let division_id = match input.division_id.as_deref() {
         Some("*") => {
             documents::require(caller, Permission::CaseplanEdit, None)?;
@@ -255,7 +259,7 @@ pub async fn create(
     if let Some(schema_id) = &plan.data_schema_id {
         let _: Schema = documents::load(app, caller, schema_id)
             .await
-            .map_err(|_| ApiError::bad_request("dataSchemas", "schema not found"))?;
+            .map_err(Error::missing_as("dataSchemas", "schema not found"))?;
     }
     let header = Caseplan {
         id,
@@ -280,19 +284,14 @@ pub async fn create(
     Ok((header, plan))
 }
 
-pub async fn header(app: &App, caller: &Principal, id: &str) -> ApiResult<Caseplan> {
+pub async fn header(app: &App, caller: &Principal, id: &str) -> Result<Caseplan> {
     documents::load(app, caller, id).await
 }
 
-pub async fn version(
-    app: &App,
-    caller: &Principal,
-    id: &str,
-    v: i64,
-) -> ApiResult<CaseplanVersion> {
+pub async fn version(app: &App, caller: &Principal, id: &str, v: i64) -> Result<CaseplanVersion> {
     let h = header(app, caller, id).await?;
     if v < 1 || v > h.latest {
-        return Err(ApiError::not_found("caseplan version"));
+        return Err(Error::not_found("caseplan version"));
     }
     let s: StoredVersion = documents::load(app, caller, &version_id(id, v)).await?;
     Ok(s.plan)
@@ -302,7 +301,7 @@ pub async fn latest(
     app: &App,
     caller: &Principal,
     id: &str,
-) -> ApiResult<(Caseplan, CaseplanVersion)> {
+) -> Result<(Caseplan, CaseplanVersion)> {
     let h = header(app, caller, id).await?;
     let v = version(app, caller, id, h.latest).await?;
     Ok((h, v))
@@ -313,12 +312,12 @@ pub async fn published(
     app: &App,
     caller: &Principal,
     id: &str,
-) -> ApiResult<(Caseplan, CaseplanVersion)> {
+) -> Result<(Caseplan, CaseplanVersion)> {
     let h = header(app, caller, id)
         .await
-        .map_err(|_| ApiError::bad_request("caseplanId", "caseplan not found"))?;
+        .map_err(Error::missing_as("caseplanId", "caseplan not found"))?;
     let Some(p) = h.published else {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "caseplanId",
             "the caseplan has no published version",
         ));
@@ -334,9 +333,9 @@ pub async fn edit_draft<F>(
     caller: &Principal,
     id: &str,
     change: F,
-) -> ApiResult<(Caseplan, CaseplanVersion)>
+) -> Result<(Caseplan, CaseplanVersion)>
 where
-    F: FnOnce(&mut CaseplanVersion) -> ApiResult<()>,
+    F: FnOnce(&mut CaseplanVersion) -> Result<()>,
 {
     let h: Caseplan = documents::load_for_edit(app, caller, id).await?;
     let current: StoredVersion = documents::load(app, caller, &version_id(id, h.latest)).await?;
@@ -346,7 +345,7 @@ where
     change(&mut plan)?;
     plan.validate()?;
     if h.published.is_some() && plan.reference_prefix != h.reference_prefix {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "referencePrefix",
             "is fixed once the caseplan has been published",
         ));
@@ -375,9 +374,9 @@ pub async fn update(
     caller: &Principal,
     id: &str,
     input: Input,
-) -> ApiResult<(Caseplan, CaseplanVersion)> {
+) -> Result<(Caseplan, CaseplanVersion)> {
     if input.division_id.is_some() {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "divisionId",
             "a caseplan's division cannot change",
         ));
@@ -392,16 +391,12 @@ pub async fn update(
     if let Some(Some(schema_id)) = &input.data_schema_id {
         let _: Schema = documents::load(app, caller, schema_id)
             .await
-            .map_err(|_| ApiError::bad_request("dataSchemas", "schema not found"))?;
+            .map_err(Error::missing_as("dataSchemas", "schema not found"))?;
     }
     edit_draft(app, caller, id, |plan| apply(plan, input)).await
 }
 
-pub fn new_stageplan(
-    name: &str,
-    description: Option<String>,
-    now: Timestamp,
-) -> ApiResult<Stageplan> {
+pub fn new_stageplan(name: &str, description: Option<String>, now: Timestamp) -> Result<Stageplan> {
     let name = caseplan::name("name", name)?;
     Ok(Stageplan {
         id: new_id(now),
@@ -428,15 +423,15 @@ pub async fn check_worktype(
     caller: &Principal,
     plan: &CaseplanVersion,
     worktype_id: &str,
-) -> ApiResult<()> {
+) -> Result<()> {
     let field = "workitemSettings.worktypeId";
     let w: Worktype = documents::load(app, caller, worktype_id)
         .await
-        .map_err(|_| ApiError::bad_request(field, "worktype not found"))?;
+        .map_err(Error::missing_as(field, "worktype not found"))?;
     if let Some(d) = &plan.division_id
         && &w.division_id != d
     {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             field,
             "the worktype must be in the caseplan's division",
         ));
@@ -444,7 +439,7 @@ pub async fn check_worktype(
     if let Some(schema) = &plan.data_schema_id
         && w.schema_id.as_ref() != Some(schema)
     {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             field,
             "the worktype must use the caseplan's data schema",
         ));
@@ -457,7 +452,7 @@ pub async fn publish(
     app: &App,
     caller: &Principal,
     id: &str,
-) -> ApiResult<(Caseplan, CaseplanVersion)> {
+) -> Result<(Caseplan, CaseplanVersion)> {
     let h: Caseplan = documents::load_for_edit(app, caller, id).await?;
     let current: StoredVersion = documents::load(app, caller, &version_id(id, h.latest)).await?;
     current.plan.require_draft()?;
@@ -469,23 +464,17 @@ pub async fn publish(
         if let Some(w) = &s.stepplan.worktype_id {
             check_worktype(app, caller, plan, w)
                 .await
-                .map_err(|e| ApiError {
-                    field: Some(format!(
-                        "stageplans[{i}].stepplan.{}",
-                        e.field.clone().unwrap_or_default()
-                    )),
-                    ..e
-                })?;
+                .map_err(|e| e.under(&format!("stageplans[{i}].stepplan.")))?;
         }
     }
     if let Some(schema_id) = &plan.data_schema_id {
         let latest = schemas::latest_version(app, caller, schema_id)
             .await
-            .map_err(|_| ApiError::bad_request("dataSchemas", "schema not found"))?;
+            .map_err(Error::missing_as("dataSchemas", "schema not found"))?;
         let def = schemas::definition(app, caller, schema_id, latest).await?;
         for (i, s) in plan.intake_settings.iter().enumerate() {
             if def.attribute(&s.property).is_none() {
-                return Err(ApiError::bad_request(
+                return Err(Error::bad_request(
                     format!("intakeSettings[{i}].property"),
                     format!("{:?} is not a property of the data schema", s.property),
                 ));
@@ -519,11 +508,11 @@ pub async fn new_version(
     app: &App,
     caller: &Principal,
     id: &str,
-) -> ApiResult<(Caseplan, CaseplanVersion)> {
+) -> Result<(Caseplan, CaseplanVersion)> {
     let h: Caseplan = documents::load_for_edit(app, caller, id).await?;
     let current: StoredVersion = documents::load(app, caller, &version_id(id, h.latest)).await?;
     if current.plan.state == VersionState::Draft {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "caseplanId",
             "the latest version is still a draft: edit or publish it",
         ));
@@ -548,10 +537,10 @@ pub async fn new_version(
 }
 
 /// Deletes a caseplan that no case was created from.
-pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let h: Caseplan = documents::load_for_edit(app, caller, id).await?;
     if app.store.caseplan_has_cases(id).await? {
-        return Err(ApiError::conflict(
+        return Err(Error::conflict(
             "cases were created from this caseplan; it cannot be deleted",
         ));
     }

@@ -3,16 +3,16 @@
 //! next stage's workitem and all their events — commits in one unit of work.
 
 use casefile_domain::authz::{Permission, Principal};
-use casefile_domain::case::engine::{Case, Effect, NewCase, Priority};
+use casefile_domain::case::engine::{Case, CaseStatus, Effect, NewCase, Priority};
 use casefile_domain::schema;
 use casefile_domain::task::workitem::{Draft, Workitem};
 use casefile_store::{CaseInsert, Change, Error as StoreError, NewEvent, UnitOfWork};
 use serde_json::{Map, Value};
 
 use super::caseplans;
-use crate::app::task::{schemas, workitems};
+use crate::app::error::{Error, Result};
+use crate::app::task::{schemas, workitem_builder};
 use crate::app::{Actor, App, change, new_id, snapshot};
-use crate::error::{ApiError, ApiResult};
 
 pub const ENTITY: &str = "case";
 pub const SUMMARY_MIN: usize = 3;
@@ -47,23 +47,23 @@ fn visible(caller: &Principal, c: &Case) -> bool {
     }
 }
 
-pub async fn get(app: &App, caller: &Principal, id: &str) -> ApiResult<Case> {
+pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<Case> {
     match app.store.get_case(id).await {
         Ok(c) if visible(caller, &c) => Ok(c),
-        Ok(_) | Err(StoreError::NotFound) => Err(ApiError::not_found("case")),
+        Ok(_) | Err(StoreError::NotFound) => Err(Error::not_found("case")),
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn by_reference(app: &App, caller: &Principal, reference: &str) -> ApiResult<Case> {
+pub async fn by_reference(app: &App, caller: &Principal, reference: &str) -> Result<Case> {
     match app.store.get_case_by_reference(reference).await {
         Ok(c) if visible(caller, &c) => Ok(c),
-        Ok(_) | Err(StoreError::NotFound) => Err(ApiError::not_found("case")),
+        Ok(_) | Err(StoreError::NotFound) => Err(Error::not_found("case")),
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn by_contact(app: &App, caller: &Principal, contact_id: &str) -> ApiResult<Vec<Case>> {
+pub async fn by_contact(app: &App, caller: &Principal, contact_id: &str) -> Result<Vec<Case>> {
     let cases = app.store.cases_by_contact(contact_id, 500).await?;
     Ok(cases.into_iter().filter(|c| visible(caller, c)).collect())
 }
@@ -74,9 +74,9 @@ async fn intake_data(
     caller: &Principal,
     plan: &casefile_domain::case::caseplan::CaseplanVersion,
     intake: &[Map<String, Value>],
-) -> ApiResult<Map<String, Value>> {
+) -> Result<Map<String, Value>> {
     if intake.len() > INTAKE_MAX {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "intake",
             format!("at most {INTAKE_MAX} intake objects"),
         ));
@@ -85,7 +85,7 @@ async fn intake_data(
     for (i, object) in intake.iter().enumerate() {
         for (k, v) in object {
             if plan.intake_property(k).is_none() {
-                return Err(ApiError::bad_request(
+                return Err(Error::bad_request(
                     format!("intake[{i}].data.{k}"),
                     "is not an intake field of the caseplan",
                 ));
@@ -95,7 +95,7 @@ async fn intake_data(
     }
     for s in plan.intake_settings.iter().filter(|s| s.required) {
         if data.get(&s.property).is_none_or(Value::is_null) {
-            return Err(ApiError::bad_request(
+            return Err(Error::bad_request(
                 format!("intake.data.{}", s.property),
                 "is required",
             ));
@@ -105,7 +105,7 @@ async fn intake_data(
         let latest = schemas::latest_version(app, caller, schema_id).await?;
         let def = schemas::definition(app, caller, schema_id, latest).await?;
         data = schema::validate_fields(&def, &data, false).map_err(|e| {
-            ApiError::bad_request(
+            Error::bad_request(
                 e.field.replacen("customFields", "intake.data", 1),
                 e.message,
             )
@@ -114,7 +114,7 @@ async fn intake_data(
     Ok(data)
 }
 
-fn check_text(field: &str, value: &str, min: usize, max: usize) -> ApiResult<String> {
+fn check_text(field: &str, value: &str, min: usize, max: usize) -> Result<String> {
     Ok(casefile_domain::invalid::required_text(
         field, value, min, max,
     )?)
@@ -126,8 +126,8 @@ async fn start_workitems(
     caller: &Principal,
     case: &mut Case,
     effects: Vec<Effect>,
-) -> ApiResult<(Vec<Workitem>, Vec<(Workitem, i64)>, Vec<Change>)> {
-    let system = workitems::system_principal();
+) -> Result<(Vec<Workitem>, Vec<(Workitem, i64)>, Vec<Change>)> {
+    let system = crate::app::system::principal();
     let mut inserts = Vec::new();
     let mut updates = Vec::new();
     let mut changes = Vec::new();
@@ -156,17 +156,17 @@ async fn start_workitems(
                     custom_fields: fields,
                     ..Draft::default()
                 };
-                let w = workitems::prepare(app, &system, &worktype_id, draft)
+                let w = workitem_builder::prepare(app, &system, &worktype_id, draft)
                     .await
-                    .map_err(|e| match e.field.as_deref() {
-                        Some(f) if f.starts_with("customFields") => ApiError::bad_request(
+                    .map_err(|e| match e.field() {
+                        Some(f) if f.starts_with("customFields") => Error::bad_request(
                             f.replacen("customFields", "intake.data", 1),
-                            e.message,
+                            e.message(),
                         ),
                         _ => e,
                     })?;
                 case.attach_workitem(stage, &w.id);
-                changes.push(workitems::created_change(&w, caller)?);
+                changes.push(workitem_builder::created_change(&w, caller)?);
                 inserts.push(w);
             }
             Effect::TerminateWorkitem { workitem_id } => {
@@ -175,7 +175,7 @@ async fn start_workitems(
                     continue;
                 }
                 let (next, terminated) =
-                    workitems::terminated(&current, caller, case.date_modified)?;
+                    workitem_builder::terminated(&current, caller, case.date_modified)?;
                 changes.push(terminated);
                 updates.push((next, current.version));
             }
@@ -184,7 +184,7 @@ async fn start_workitems(
     Ok((inserts, updates, changes))
 }
 
-pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Case> {
+pub async fn create(app: &App, caller: &Principal, input: Input) -> Result<Case> {
     let (header, plan) = caseplans::published(app, caller, &input.caseplan_id).await?;
     let division_ok = match &plan.division_id {
         Some(d) => caller.can(Permission::CaseAdd, d),
@@ -194,7 +194,7 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
         }
     };
     if !division_ok {
-        return Err(ApiError::forbidden(Permission::CaseAdd));
+        return Err(Error::forbidden(Permission::CaseAdd));
     }
     let summary = check_text("summary", &input.summary, SUMMARY_MIN, SUMMARY_MAX)?;
     let description =
@@ -208,7 +208,7 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
     if let Some(ttl) = input.ttl_seconds
         && (ttl < now.timestamp() || ttl > now.timestamp() + 365 * 86_400)
     {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "ttlSeconds",
             "must be an epoch second between now and 365 days from now",
         ));
@@ -216,9 +216,9 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
     if let Some(owner) = &input.owner_id
         && app.store.get_user(owner).await.is_err()
     {
-        return Err(ApiError::bad_request("ownerId", "no user has this id"));
+        return Err(Error::bad_request("ownerId", "no user has this id"));
     }
-    crate::app::task::workitems::check_contact(app, caller, input.external_contact_id.as_deref())
+    crate::app::contacts::check_reference(app, caller, input.external_contact_id.as_deref())
         .await?;
     let data = intake_data(app, caller, &plan, &input.intake).await?;
     let new = NewCase {
@@ -258,14 +258,14 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> ApiResult<Ca
             .first()
             .map(|s| (Some(s.id.clone()), Some(s.step.id.clone())))
             .unwrap_or_default();
-        let initiation = super::activity::Association {
+        let initiation = casefile_domain::case::activity::Association {
             id: new_id(now),
-            key: super::activity::interaction_key(
+            key: casefile_domain::case::activity::interaction_key(
                 input.workitem_id.as_deref(),
                 input.conversation_id.as_deref(),
             ),
             case_id: case.id.clone(),
-            kind: super::activity::AssociationType::Initiation,
+            kind: casefile_domain::case::activity::AssociationType::Initiation,
             workitem_id: input.workitem_id.clone(),
             conversation_id: input.conversation_id.clone(),
             stage_id,
@@ -312,9 +312,9 @@ pub async fn edit<F>(
     id: &str,
     kind: &'static str,
     change_fn: F,
-) -> ApiResult<Case>
+) -> Result<Case>
 where
-    F: FnOnce(&mut Case) -> ApiResult<()>,
+    F: FnOnce(&mut Case) -> Result<()>,
 {
     let current = get(app, caller, id).await?;
     let allowed = match &current.division_id {
@@ -325,7 +325,7 @@ where
         }
     };
     if !allowed {
-        return Err(ApiError::forbidden(Permission::CaseEdit));
+        return Err(Error::forbidden(Permission::CaseEdit));
     }
     let mut next = current.clone();
     change_fn(&mut next)?;
@@ -353,8 +353,32 @@ where
     Ok(next)
 }
 
+/// Refuses to let the workitem doing a case's open stage go away: deleting it would leave the
+/// case in progress with nothing to work. Terminate the workitem (which ends the case with
+/// it) or the case instead. Workitems of finished stages or cases may be deleted.
+pub async fn check_workitem_deletable(app: &App, w: &Workitem) -> Result<()> {
+    let Some(case_id) = &w.case_id else {
+        return Ok(());
+    };
+    let case = match app.store.get_case(case_id).await {
+        Ok(c) => c,
+        Err(StoreError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    match case.active_stage_of(&w.id) {
+        Some(stage) if !case.status.is_final() => Err(Error::Conflict {
+            constraint: Some("caseId".to_owned()),
+            message: format!(
+                "the workitem does the open stage '{}' of case {} ({}); terminate the workitem or the case instead of deleting it",
+                case.stages[stage].name, case.reference, case.id
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Terminates the case and its open workitem in one unit of work.
-pub async fn terminate(app: &App, caller: &Principal, id: &str) -> ApiResult<Case> {
+pub async fn terminate(app: &App, caller: &Principal, id: &str) -> Result<Case> {
     let current = get(app, caller, id).await?;
     let now = app.clock.now();
     let mut next = current.clone();
@@ -394,12 +418,14 @@ pub async fn on_workitem_change(
     before: &Workitem,
     after: &Workitem,
     workitem_change: Change,
-) -> ApiResult<Option<UnitOfWork>> {
+) -> Result<Option<UnitOfWork>> {
     let Some(case_id) = &after.case_id else {
         return Ok(None);
     };
-    if before.status_category == after.status_category || !Case::advances_on(after.status_category)
-    {
+    let closed =
+        before.status_category != after.status_category && Case::advances_on(after.status_category);
+    let ended = after.terminated && !before.terminated;
+    if !closed && !ended {
         return Ok(None);
     }
     // The copy this node last wrote, if any: the unit's guard on the case's version refuses
@@ -415,15 +441,20 @@ pub async fn on_workitem_change(
     };
     let now = after.date_modified;
     let mut next = current.clone();
-    let effects =
-        next.on_workitem_status(&after.id, after.status_category, &after.custom_fields, now);
+    let effects = if closed {
+        next.on_workitem_status(&after.id, after.status_category, &after.custom_fields, now)
+    } else {
+        next.on_workitem_terminated(&after.id, now)
+    };
     if next == current {
         return Ok(None);
     }
     let (inserts, _, mut changes) = start_workitems(app, caller, &mut next, effects).await?;
     next.version += 1;
     next.date_modified = now;
-    let kind = if next.status.is_final() {
+    let kind = if next.status == CaseStatus::Terminated {
+        "case.terminated"
+    } else if next.status.is_final() {
         "case.closed"
     } else {
         "case.stage_advanced"

@@ -7,8 +7,8 @@ use casefile_store::{Change, Document, DocumentFilter, DocumentWrite, Error as S
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::app::error::{Error, Result};
 use crate::app::{Actor, App, change, snapshot};
-use crate::error::{ApiError, ApiResult};
 
 /// An object stored as a document. `KIND` is also its event entity type.
 pub trait Stored: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
@@ -31,7 +31,7 @@ pub trait Stored: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     fn date_modified(&self) -> Timestamp;
 }
 
-pub fn to_document<T: Stored>(t: &T) -> ApiResult<Document> {
+pub fn to_document<T: Stored>(t: &T) -> Result<Document> {
     Ok(Document {
         kind: T::KIND,
         id: t.id().to_owned(),
@@ -40,15 +40,15 @@ pub fn to_document<T: Stored>(t: &T) -> ApiResult<Document> {
         name: t.name().to_owned(),
         refs: t.refs(),
         version: t.version(),
-        data: serde_json::to_value(t).map_err(|e| ApiError::internal(e.into()))?,
+        data: serde_json::to_value(t).map_err(|e| Error::internal(e.into()))?,
         date_created: t.date_created(),
         date_modified: t.date_modified(),
     })
 }
 
-pub fn from_value<T: Stored>(value: serde_json::Value) -> ApiResult<T> {
+pub fn from_value<T: Stored>(value: serde_json::Value) -> Result<T> {
     serde_json::from_value(value)
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("corrupt {} document: {e}", T::KIND)))
+        .map_err(|e| Error::internal(anyhow::anyhow!("corrupt {} document: {e}", T::KIND)))
 }
 
 /// May the caller see objects of this division (or division-less objects)?
@@ -60,7 +60,7 @@ pub fn visible(caller: &Principal, permission: Permission, division_id: Option<&
 }
 
 /// The object if it exists and the caller may see it; 404 otherwise.
-pub async fn load<T: Stored>(app: &App, caller: &Principal, id: &str) -> ApiResult<T> {
+pub async fn load<T: Stored>(app: &App, caller: &Principal, id: &str) -> Result<T> {
     let now = app.clock.now();
     let t: T = match app.caches.document(T::KIND, id, now) {
         Some(t) => t,
@@ -70,18 +70,18 @@ pub async fn load<T: Stored>(app: &App, caller: &Principal, id: &str) -> ApiResu
                 app.caches.keep_document(T::KIND, id, t.clone(), now);
                 t
             }
-            Err(StoreError::NotFound) => return Err(ApiError::not_found(T::WHAT)),
+            Err(StoreError::NotFound) => return Err(Error::not_found(T::WHAT)),
             Err(e) => return Err(e.into()),
         },
     };
     if !visible(caller, T::VIEW, t.division_id()) {
-        return Err(ApiError::not_found(T::WHAT));
+        return Err(Error::not_found(T::WHAT));
     }
     Ok(t)
 }
 
 /// Like [`load`], and the caller must also hold `T::EDIT` there (403 if not).
-pub async fn load_for_edit<T: Stored>(app: &App, caller: &Principal, id: &str) -> ApiResult<T> {
+pub async fn load_for_edit<T: Stored>(app: &App, caller: &Principal, id: &str) -> Result<T> {
     let t: T = load(app, caller, id).await?;
     require(caller, T::EDIT, t.division_id())?;
     Ok(t)
@@ -91,11 +91,11 @@ pub fn require(
     caller: &Principal,
     permission: Permission,
     division_id: Option<&str>,
-) -> ApiResult<()> {
+) -> Result<()> {
     if visible(caller, permission, division_id) {
         Ok(())
     } else {
-        Err(ApiError::forbidden(permission))
+        Err(Error::forbidden(permission))
     }
 }
 
@@ -103,7 +103,7 @@ pub async fn list<T: Stored>(
     app: &App,
     caller: &Principal,
     parent_id: Option<&str>,
-) -> ApiResult<Vec<T>> {
+) -> Result<Vec<T>> {
     let filter = DocumentFilter {
         visible: caller.divisions_with(T::VIEW),
         parent_id: parent_id.map(str::to_owned),
@@ -121,7 +121,7 @@ pub struct Batch {
 }
 
 impl Batch {
-    pub fn insert<T: Stored>(&mut self, t: &T, actor: Actor<'_>) -> ApiResult<()> {
+    pub fn insert<T: Stored>(&mut self, t: &T, actor: Actor<'_>) -> Result<()> {
         let kind = created_kind(T::KIND);
         self.changes.push(change(
             T::KIND,
@@ -136,7 +136,7 @@ impl Batch {
         Ok(())
     }
 
-    pub fn update<T: Stored>(&mut self, before: &T, after: &T, actor: Actor<'_>) -> ApiResult<()> {
+    pub fn update<T: Stored>(&mut self, before: &T, after: &T, actor: Actor<'_>) -> Result<()> {
         let kind = updated_kind(T::KIND);
         self.changes.push(change(
             T::KIND,
@@ -154,7 +154,7 @@ impl Batch {
         Ok(())
     }
 
-    pub fn delete<T: Stored>(&mut self, t: &T, actor: Actor<'_>) -> ApiResult<()> {
+    pub fn delete<T: Stored>(&mut self, t: &T, actor: Actor<'_>) -> Result<()> {
         let kind = deleted_kind(T::KIND);
         self.changes.push(change(
             T::KIND,
@@ -173,7 +173,7 @@ impl Batch {
     }
 
     /// Commits; a duplicate name is a 400 on `name`, a referenced object a 409.
-    pub async fn commit(self, app: &App, what: &str) -> ApiResult<()> {
+    pub async fn commit(self, app: &App, what: &str) -> Result<()> {
         let result = app.store.write_documents(&self.writes, &self.changes).await;
         app.caches
             .forget_documents(self.writes.iter().map(|w| match w {
@@ -185,13 +185,13 @@ impl Batch {
         match result {
             Ok(()) => Ok(()),
             Err(StoreError::Conflict { constraint }) if constraint == "in_use" => Err(
-                ApiError::conflict(format!("the {what} is in use and cannot be deleted")),
+                Error::conflict(format!("the {what} is in use and cannot be deleted")),
             ),
             Err(StoreError::Conflict { constraint }) if constraint.contains("name") => Err(
-                ApiError::bad_request("name", format!("a {what} with this name already exists")),
+                Error::bad_request("name", format!("a {what} with this name already exists")),
             ),
             Err(StoreError::Conflict { constraint }) if constraint.contains("events") => {
-                Err(ApiError::conflict(format!(
+                Err(Error::conflict(format!(
                     "the {what} was changed at the same time; read it again"
                 )))
             }

@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use super::documents::{self, Batch, Stored};
 use super::workitems;
+use crate::app::error::{Error, Result};
 use crate::app::{Actor, App, new_id};
-use crate::error::{ApiError, ApiResult};
 
 pub const BULK_MAX: usize = 50;
 /// Finished jobs are kept this long for their results.
@@ -241,7 +241,7 @@ impl Stored for Job {
 }
 
 /// Creates a job and starts it.
-pub async fn submit(app: &App, caller: &Principal, kind: Kind, request: Request) -> ApiResult<Job> {
+pub async fn submit(app: &App, caller: &Principal, kind: Kind, request: Request) -> Result<Job> {
     let job = submit_without_starting(app, caller, kind, request).await?;
     let (app2, id) = (app.clone(), job.id.clone());
     tokio::spawn(async move {
@@ -258,7 +258,7 @@ pub async fn submit_without_starting(
     caller: &Principal,
     kind: Kind,
     request: Request,
-) -> ApiResult<Job> {
+) -> Result<Job> {
     let total = match &request {
         Request::Query { .. } => 0,
         Request::Add(entries) => entries.len() as i64,
@@ -298,15 +298,15 @@ pub async fn submit_without_starting(
 }
 
 /// The job, if the caller owns it (jobs of others answer 404).
-pub async fn get(app: &App, caller: &Principal, id: &str, kind: Kind) -> ApiResult<Job> {
+pub async fn get(app: &App, caller: &Principal, id: &str, kind: Kind) -> Result<Job> {
     let job: Job = documents::load(app, caller, id).await?;
     if job.owner.subject_id != caller.subject_id || job.kind != kind {
-        return Err(ApiError::not_found("job"));
+        return Err(Error::not_found("job"));
     }
     Ok(job)
 }
 
-async fn save(app: &App, before: &Job, after: &Job) -> ApiResult<()> {
+async fn save(app: &App, before: &Job, after: &Job) -> Result<()> {
     let mut batch = Batch::default();
     batch.update(
         before,
@@ -320,10 +320,10 @@ async fn save(app: &App, before: &Job, after: &Job) -> ApiResult<()> {
 }
 
 /// Cancels a job that has not finished (`PATCH … {state: Terminated}`).
-pub async fn terminate(app: &App, caller: &Principal, id: &str, kind: Kind) -> ApiResult<Job> {
+pub async fn terminate(app: &App, caller: &Principal, id: &str, kind: Kind) -> Result<Job> {
     let job = get(app, caller, id, kind).await?;
     if job.state.finished() {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "state",
             format!("the job is already {}", job.state.as_str()),
         ));
@@ -337,7 +337,7 @@ pub async fn terminate(app: &App, caller: &Principal, id: &str, kind: Kind) -> A
     Ok(next)
 }
 
-pub async fn delete(app: &App, caller: &Principal, id: &str, kind: Kind) -> ApiResult<()> {
+pub async fn delete(app: &App, caller: &Principal, id: &str, kind: Kind) -> Result<()> {
     let job = get(app, caller, id, kind).await?;
     let mut batch = Batch::default();
     batch.delete(
@@ -351,8 +351,8 @@ pub async fn delete(app: &App, caller: &Principal, id: &str, kind: Kind) -> ApiR
 }
 
 /// Runs a queued job to the end. Returns false if it was not queued (or someone else took it).
-pub async fn run(app: &App, id: &str) -> ApiResult<bool> {
-    let system = workitems::system_principal();
+pub async fn run(app: &App, id: &str) -> Result<bool> {
+    let system = crate::app::system::principal();
     let job: Job = documents::load(app, &system, id).await?;
     if job.state != State::Queued {
         return Ok(false);
@@ -378,7 +378,7 @@ pub async fn run(app: &App, id: &str) -> ApiResult<bool> {
                     done.state = State::Succeeded;
                 }
                 Err(e) => {
-                    done.error = Some((e.code.to_owned(), e.message.clone()));
+                    done.error = Some((e.code().to_owned(), e.message()));
                     done.state = State::Failed;
                 }
             }
@@ -426,8 +426,8 @@ pub async fn run(app: &App, id: &str) -> ApiResult<bool> {
                     done.state = State::Succeeded;
                 }
                 (Err(e), _) | (_, Err(e)) => {
-                    let e = ApiError::from(e);
-                    done.error = Some((e.code.to_owned(), e.message.clone()));
+                    let e = Error::from(e);
+                    done.error = Some((e.code().to_owned(), e.message()));
                     done.state = State::Failed;
                 }
             }
@@ -440,7 +440,7 @@ pub async fn run(app: &App, id: &str) -> ApiResult<bool> {
                 }
                 Err(e) => {
                     done.failed_count = 1;
-                    done.error = Some((e.code.to_owned(), e.message.clone()));
+                    done.error = Some((e.code().to_owned(), e.message()));
                     done.state = State::Failed;
                 }
             }
@@ -459,7 +459,7 @@ pub async fn run(app: &App, id: &str) -> ApiResult<bool> {
     Ok(true)
 }
 
-async fn insert(app: &App, caller: &Principal, w: Workitem) -> ApiResult<Workitem> {
+async fn insert(app: &App, caller: &Principal, w: Workitem) -> Result<Workitem> {
     let change: Change = workitems::created_change(&w, caller)?;
     app.store
         .insert_workitems(std::slice::from_ref(&w), &[change])
@@ -467,7 +467,7 @@ async fn insert(app: &App, caller: &Principal, w: Workitem) -> ApiResult<Workite
     Ok(w)
 }
 
-fn record(job: &mut Job, result: ApiResult<Workitem>) {
+fn record(job: &mut Job, result: Result<Workitem>) {
     match result {
         Ok(w) => {
             job.successful_count += 1;
@@ -486,7 +486,7 @@ fn record(job: &mut Job, result: ApiResult<Workitem>) {
                 name: None,
                 workbin_id: None,
                 type_id: None,
-                error: Some((e.code.to_owned(), e.message)),
+                error: Some((e.code().to_owned(), e.message())),
             });
         }
     }
@@ -498,7 +498,7 @@ async fn run_query(
     caller: &Principal,
     spec: &QuerySpec,
     page_number: i64,
-) -> ApiResult<(Vec<String>, i64)> {
+) -> Result<(Vec<String>, i64)> {
     let mut query = spec.query.clone();
     query.visible = caller.divisions_with(Permission::WorkitemView);
     let total = app.store.count_workitems(&query).await?;
@@ -517,8 +517,21 @@ async fn run_query(
 }
 
 /// Deletes finished jobs past their retention; returns how many.
-pub async fn sweep(app: &App, now: Timestamp) -> ApiResult<u64> {
-    let system = workitems::system_principal();
+/// The workitems a finished query job found, as they are now; one deleted since is left out.
+pub async fn result_workitems(app: &App, job: &Job) -> Result<Vec<Workitem>> {
+    let mut found = Vec::with_capacity(job.result_ids.len());
+    for id in &job.result_ids {
+        match app.store.get_workitem(id).await {
+            Ok(w) => found.push(w),
+            Err(casefile_store::Error::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(found)
+}
+
+pub async fn sweep(app: &App, now: Timestamp) -> Result<u64> {
+    let system = crate::app::system::principal();
     let jobs: Vec<Job> = documents::list(app, &system, None).await?;
     let mut batch = Batch::default();
     let mut n = 0;
@@ -535,8 +548,8 @@ pub async fn sweep(app: &App, now: Timestamp) -> ApiResult<u64> {
 }
 
 /// Jobs waiting to run (after a restart, or whose start task was lost).
-pub async fn pending(app: &App) -> ApiResult<Vec<String>> {
-    let system = workitems::system_principal();
+pub async fn pending(app: &App) -> Result<Vec<String>> {
+    let system = crate::app::system::principal();
     let jobs: Vec<Job> = documents::list(app, &system, None).await?;
     Ok(jobs
         .into_iter()
@@ -546,8 +559,8 @@ pub async fn pending(app: &App) -> ApiResult<Vec<String>> {
 }
 
 /// Marks a queued job running without running it (what a crash mid-run leaves behind).
-pub async fn mark_running(app: &App, id: &str) -> ApiResult<()> {
-    let system = workitems::system_principal();
+pub async fn mark_running(app: &App, id: &str) -> Result<()> {
+    let system = crate::app::system::principal();
     let job: Job = documents::load(app, &system, id).await?;
     let mut next = job.clone();
     next.state = State::Running;
@@ -556,8 +569,8 @@ pub async fn mark_running(app: &App, id: &str) -> ApiResult<()> {
 }
 
 /// A job left `Running` by a crash goes back to `Queued`.
-pub async fn requeue_abandoned(app: &App, id: &str) -> ApiResult<()> {
-    let system = workitems::system_principal();
+pub async fn requeue_abandoned(app: &App, id: &str) -> Result<()> {
+    let system = crate::app::system::principal();
     let job: Job = documents::load(app, &system, id).await?;
     if job.state != State::Running {
         return Ok(());

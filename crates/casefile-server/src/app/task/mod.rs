@@ -4,5 +4,6 @@ pub mod documents;
 pub mod jobs;
 pub mod schemas;
 pub mod workbins;
+pub mod workitem_builder;
 pub mod workitems;
 pub mod worktypes;

@@ -10,8 +10,8 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use super::documents::{self, Batch, Stored};
+use crate::app::error::{Error, Result};
 use crate::app::{Actor, App, new_id};
-use crate::error::{ApiError, ApiResult};
 
 /// A schema version as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,13 +51,13 @@ impl Stored for Schema {
     }
 }
 
-fn check_name(name: &str) -> ApiResult<String> {
+fn check_name(name: &str) -> Result<String> {
     Ok(casefile_domain::invalid::required_text(
         "name", name, 1, 256,
     )?)
 }
 
-fn parse(json_schema: &Value) -> ApiResult<SchemaDefinition> {
+fn parse(json_schema: &Value) -> Result<SchemaDefinition> {
     Ok(schema::parse(json_schema)?)
 }
 
@@ -67,12 +67,12 @@ pub async fn create(
     name: &str,
     json_schema: Value,
     enabled: bool,
-) -> ApiResult<Schema> {
+) -> Result<Schema> {
     documents::require(caller, Permission::SchemaEdit, None)?;
     let name = check_name(name)?;
     parse(&json_schema)?;
     if app.store.count_documents(Schema::KIND).await? >= schema::MAX_SCHEMAS as i64 {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "name",
             format!(
                 "an organisation has at most {} schemas",
@@ -112,13 +112,13 @@ pub async fn update(
     name: Option<&str>,
     json_schema: Option<Value>,
     enabled: Option<bool>,
-) -> ApiResult<Schema> {
+) -> Result<Schema> {
     let current: Schema = documents::load_for_edit(app, caller, id).await?;
     let version = version.ok_or_else(|| {
-        ApiError::bad_request("version", "is required: send the schema's current version")
+        Error::bad_request("version", "is required: send the schema's current version")
     })?;
     if version != current.version {
-        return Err(ApiError::version_mismatch(current.version));
+        return Err(Error::version_mismatch(current.version));
     }
     let mut next = current.clone();
     if let Some(name) = name {
@@ -149,7 +149,7 @@ pub async fn update(
     Ok(next)
 }
 
-pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current: Schema = documents::load_for_edit(app, caller, id).await?;
     let mut batch = Batch::default();
     batch.delete(
@@ -162,32 +162,32 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
     batch.commit(app, "schema").await
 }
 
-pub async fn latest_version(app: &App, caller: &Principal, id: &str) -> ApiResult<i64> {
+pub async fn latest_version(app: &App, caller: &Principal, id: &str) -> Result<i64> {
     let s: Schema = documents::load(app, caller, id).await?;
     if !s.enabled {
-        return Err(ApiError::bad_request("schemaId", "the schema is disabled"));
+        return Err(Error::bad_request("schemaId", "the schema is disabled"));
     }
     Ok(s.version)
 }
 
 /// One version of a schema, read from the event that made it.
-pub async fn version(app: &App, caller: &Principal, id: &str, version: i64) -> ApiResult<Schema> {
+pub async fn version(app: &App, caller: &Principal, id: &str, version: i64) -> Result<Schema> {
     let latest: Schema = documents::load(app, caller, id).await?;
     if version == latest.version {
         return Ok(latest);
     }
     let event = match app.store.event_at_version(Schema::KIND, id, version).await {
         Ok(e) => e,
-        Err(casefile_store::Error::NotFound) => return Err(ApiError::not_found("schema version")),
+        Err(casefile_store::Error::NotFound) => return Err(Error::not_found("schema version")),
         Err(e) => return Err(e.into()),
     };
     let after = event
         .after
-        .ok_or_else(|| ApiError::not_found("schema version"))?;
+        .ok_or_else(|| Error::not_found("schema version"))?;
     documents::from_value(after)
 }
 
-pub async fn versions(app: &App, caller: &Principal, id: &str) -> ApiResult<Vec<Schema>> {
+pub async fn versions(app: &App, caller: &Principal, id: &str) -> Result<Vec<Schema>> {
     let _: Schema = documents::load(app, caller, id).await?;
     let events = app.store.events(Schema::KIND, id).await?;
     events
@@ -204,7 +204,7 @@ pub async fn definition(
     caller: &Principal,
     id: &str,
     v: i64,
-) -> ApiResult<Arc<SchemaDefinition>> {
+) -> Result<Arc<SchemaDefinition>> {
     if let Some(def) = app.caches.schema(id, v) {
         // Still the caller's to see (a cheap, cached document load).
         let _: Schema = documents::load(app, caller, id).await?;

@@ -5,8 +5,8 @@ use casefile_domain::authz::{Permission, Principal};
 use casefile_domain::task::workbin::Workbin;
 
 use super::documents::{self, Batch, Stored};
+use crate::app::error::{Error, Result};
 use crate::app::{Actor, App, new_id};
-use crate::error::{ApiError, ApiResult};
 
 impl Stored for Workbin {
     const KIND: &'static str = "workbin";
@@ -39,13 +39,13 @@ pub async fn target_division(
     caller: &Principal,
     division_id: Option<String>,
     edit: Permission,
-) -> ApiResult<String> {
+) -> Result<String> {
     let id = match division_id {
         Some(id) if !id.trim().is_empty() => id,
         _ => app.store.home_division().await?.id,
     };
     if !caller.can(Permission::DivisionView, &id) && !caller.can(edit, &id) {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "divisionId",
             format!("division {id:?} was not found"),
         ));
@@ -53,7 +53,7 @@ pub async fn target_division(
     match app.store.get_division(&id).await {
         Ok(_) => {}
         Err(casefile_store::Error::NotFound) => {
-            return Err(ApiError::bad_request(
+            return Err(Error::bad_request(
                 "divisionId",
                 format!("division {id:?} was not found"),
             ));
@@ -61,7 +61,7 @@ pub async fn target_division(
         Err(e) => return Err(e.into()),
     }
     if !caller.can(edit, &id) {
-        return Err(ApiError::forbidden(edit));
+        return Err(Error::forbidden(edit));
     }
     Ok(id)
 }
@@ -72,7 +72,7 @@ pub async fn create(
     name: String,
     description: Option<String>,
     division_id: Option<String>,
-) -> ApiResult<Workbin> {
+) -> Result<Workbin> {
     let division_id = target_division(app, caller, division_id, Permission::WorkbinEdit).await?;
     let now = app.clock.now();
     let workbin = Workbin {
@@ -104,7 +104,7 @@ pub async fn update(
     id: &str,
     name: Option<String>,
     description: Option<Option<String>>,
-) -> ApiResult<Workbin> {
+) -> Result<Workbin> {
     let current: Workbin = documents::load_for_edit(app, caller, id).await?;
     let now = app.clock.now();
     let mut next = current.clone();
@@ -131,7 +131,7 @@ pub async fn update(
     Ok(next)
 }
 
-pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current: Workbin = documents::load_for_edit(app, caller, id).await?;
     let mut batch = Batch::default();
     batch.delete(

@@ -1,54 +1,50 @@
 //! Workitems: create from the worktype's defaults, change along allowed statuses, assign,
 //! terminate, query; every change one transaction with its event.
 
-use casefile_domain::authz::{Permission, Principal, SubjectKind};
-use casefile_domain::schema;
+use casefile_domain::authz::{Permission, Principal};
 use casefile_domain::task::status::Status;
-use casefile_domain::task::workbin::Workbin;
 use casefile_domain::task::workitem::{Draft, Workitem};
 use casefile_domain::task::worktype::Worktype;
-use casefile_store::{Change, Error as StoreError, WorkitemQuery};
+use casefile_store::{Error as StoreError, WorkitemQuery};
 use serde_json::{Map, Value};
 
 use super::documents;
-use super::schemas;
-use crate::app::{Actor, App, change, new_id, snapshot};
-use crate::error::{ApiError, ApiResult};
+use crate::app::error::{Error, Result};
+use crate::app::{Actor, App, change, snapshot};
 
-pub const ENTITY: &str = "workitem";
-
-fn is_self(caller: &Principal, user_id: Option<&str>) -> bool {
-    caller.kind == SubjectKind::User && user_id == Some(caller.subject_id.as_str())
-}
+pub use super::workitem_builder::{ENTITY, created_change, prepare, terminated};
+use super::workitem_builder::{
+    check_assignee, is_self, type_status, validated_fields, workbin_division,
+};
 
 /// The workitem if the caller may see it; 404 otherwise.
-pub async fn get(app: &App, caller: &Principal, id: &str) -> ApiResult<Workitem> {
+pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<Workitem> {
     let w = match app.store.get_workitem(id).await {
         Ok(w) => w,
-        Err(StoreError::NotFound) => return Err(ApiError::not_found("workitem")),
+        Err(StoreError::NotFound) => return Err(Error::not_found("workitem")),
         Err(e) => return Err(e.into()),
     };
     if !caller.can(Permission::WorkitemView, &w.division_id) {
-        return Err(ApiError::not_found("workitem"));
+        return Err(Error::not_found("workitem"));
     }
     Ok(w)
 }
 
 /// Changing any workitem needs `WorkitemEdit`; agents may change their own (`WorkitemEditOwn`).
-fn require_edit(caller: &Principal, w: &Workitem) -> ApiResult<()> {
+fn require_edit(caller: &Principal, w: &Workitem) -> Result<()> {
     if caller.can(Permission::WorkitemEdit, &w.division_id)
         || (caller.can(Permission::WorkitemEditOwn, &w.division_id)
             && is_self(caller, w.assignee_id.as_deref()))
     {
         Ok(())
     } else {
-        Err(ApiError::forbidden(Permission::WorkitemEdit))
+        Err(Error::forbidden(Permission::WorkitemEdit))
     }
 }
 
 /// Assigning someone else needs `WorkitemAssign`; taking an unassigned workitem oneself needs
 /// `WorkitemEditOwn`; anyone who may edit may unassign.
-fn require_assign(caller: &Principal, w: &Workitem, assignee: Option<&str>) -> ApiResult<()> {
+fn require_assign(caller: &Principal, w: &Workitem, assignee: Option<&str>) -> Result<()> {
     if caller.can(Permission::WorkitemAssign, &w.division_id) {
         return Ok(());
     }
@@ -58,192 +54,8 @@ fn require_assign(caller: &Principal, w: &Workitem, assignee: Option<&str>) -> A
     if (pulls || releases) && caller.can(Permission::WorkitemEditOwn, &w.division_id) {
         Ok(())
     } else {
-        Err(ApiError::forbidden(Permission::WorkitemAssign))
+        Err(Error::forbidden(Permission::WorkitemAssign))
     }
-}
-
-async fn check_assignee(app: &App, assignee: Option<&str>) -> ApiResult<()> {
-    if let Some(id) = assignee {
-        match crate::app::users::cached(app, id).await {
-            Ok(u) if u.state == casefile_domain::user::State::Active => {}
-            Ok(_) | Err(StoreError::NotFound) => {
-                return Err(ApiError::bad_request(
-                    "assigneeId",
-                    "no active user has this id",
-                ));
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(())
-}
-
-/// The external contact must exist and be visible to the caller.
-pub async fn check_contact(
-    app: &App,
-    caller: &Principal,
-    contact_id: Option<&str>,
-) -> ApiResult<()> {
-    if let Some(id) = contact_id {
-        crate::app::contacts::get(app, caller, id)
-            .await
-            .map_err(|_| {
-                ApiError::bad_request("externalContactId", "external contact not found")
-            })?;
-    }
-    Ok(())
-}
-
-async fn type_status(
-    app: &App,
-    caller: &Principal,
-    worktype: &Worktype,
-    status_id: &str,
-    field: &str,
-) -> ApiResult<Status> {
-    let s: Status = documents::load(app, caller, status_id)
-        .await
-        .map_err(|_| ApiError::bad_request(field, "status not found"))?;
-    if s.worktype_id != worktype.id {
-        return Err(ApiError::bad_request(
-            field,
-            "is not a status of the workitem's worktype",
-        ));
-    }
-    Ok(s)
-}
-
-async fn workbin_division(app: &App, caller: &Principal, workbin_id: &str) -> ApiResult<String> {
-    let workbin: Workbin = documents::load(app, caller, workbin_id)
-        .await
-        .map_err(|_| ApiError::bad_request("workbinId", "workbin not found"))?;
-    Ok(workbin.division_id)
-}
-
-async fn validated_fields(
-    app: &App,
-    caller: &Principal,
-    schema_id: Option<&str>,
-    version: Option<i64>,
-    fields: &Map<String, Value>,
-    require_all: bool,
-) -> ApiResult<Map<String, Value>> {
-    match (schema_id, version) {
-        (Some(id), Some(v)) => {
-            let def = schemas::definition(app, caller, id, v).await?;
-            Ok(schema::validate_fields(&def, fields, require_all)?)
-        }
-        _ if fields.is_empty() => Ok(Map::new()),
-        _ => Err(ApiError::bad_request(
-            "customFields",
-            "the worktype has no schema, so custom fields cannot be set",
-        )),
-    }
-}
-
-/// Builds a workitem from the draft, checking every reference; does not store it.
-pub async fn prepare(
-    app: &App,
-    caller: &Principal,
-    type_id: &str,
-    mut draft: Draft,
-) -> ApiResult<Workitem> {
-    let worktype: Worktype = documents::load(app, caller, type_id)
-        .await
-        .map_err(|_| ApiError::bad_request("typeId", "worktype not found"))?;
-    let status_id = match draft
-        .status_id
-        .take()
-        .or_else(|| worktype.default_status_id.clone())
-    {
-        Some(id) => id,
-        None => {
-            return Err(ApiError::bad_request(
-                "statusId",
-                "is required: the worktype has no default status",
-            ));
-        }
-    };
-    let status = type_status(app, caller, &worktype, &status_id, "statusId").await?;
-    let workbin_id = draft
-        .workbin_id
-        .clone()
-        .unwrap_or_else(|| worktype.default_workbin_id.clone());
-    let division_id = workbin_division(app, caller, &workbin_id).await?;
-    if !caller.can(Permission::WorkitemAdd, &division_id) {
-        return Err(ApiError::forbidden(Permission::WorkitemAdd));
-    }
-    check_assignee(app, draft.assignee_id.as_deref()).await?;
-    check_contact(app, caller, draft.external_contact_id.as_deref()).await?;
-    if draft.assignee_id.is_some()
-        && !caller.can(Permission::WorkitemAssign, &division_id)
-        && !is_self(caller, draft.assignee_id.as_deref())
-    {
-        return Err(ApiError::forbidden(Permission::WorkitemAssign));
-    }
-    draft.custom_fields = validated_fields(
-        app,
-        caller,
-        worktype.schema_id.as_deref(),
-        worktype.schema_version,
-        &draft.custom_fields,
-        true,
-    )
-    .await?;
-    let now = app.clock.now();
-    let reporter = (caller.kind == SubjectKind::User).then(|| caller.subject_id.clone());
-    let mut w = Workitem::create(
-        new_id(now),
-        draft,
-        &worktype,
-        &status,
-        worktype.schema_version,
-        reporter,
-        now,
-    )?;
-    w.division_id = division_id;
-    w.modified_by = Some(caller.subject_id.clone());
-    Ok(w)
-}
-
-pub fn created_change(w: &Workitem, caller: &Principal) -> ApiResult<Change> {
-    Ok(change(
-        ENTITY,
-        &w.id,
-        1,
-        "workitem.created",
-        Actor {
-            id: Some(&caller.subject_id),
-            at: w.date_created,
-        },
-        None,
-        Some(snapshot(w)?),
-    ))
-}
-
-/// `current` terminated at `at` by `caller`, and its event, for a unit of work that does more
-/// (a case's termination terminates its open workitem in the same transaction).
-pub fn terminated(
-    current: &Workitem,
-    caller: &Principal,
-    at: casefile_domain::Timestamp,
-) -> ApiResult<(Workitem, Change)> {
-    let mut next = current.clone();
-    next.terminate(at)?;
-    next.touch(Some(caller.subject_id.clone()), at);
-    let event = change(
-        ENTITY,
-        &next.id,
-        next.version,
-        "workitem.terminated",
-        Actor {
-            id: Some(&caller.subject_id),
-            at,
-        },
-        None, // the store's `before` is the previous version's `after`
-        Some(snapshot(&next)?),
-    );
-    Ok((next, event))
 }
 
 pub async fn create(
@@ -251,7 +63,7 @@ pub async fn create(
     caller: &Principal,
     type_id: &str,
     draft: Draft,
-) -> ApiResult<Workitem> {
+) -> Result<Workitem> {
     let w = prepare(app, caller, type_id, draft).await?;
     let change = created_change(&w, caller)?;
     app.store
@@ -292,7 +104,7 @@ pub async fn update(
     id: &str,
     patch: Patch,
     expected: Option<i64>,
-) -> ApiResult<Workitem> {
+) -> Result<Workitem> {
     // Start from the copy this node last wrote: if the write succeeds, its version guard
     // proved the copy current and so every decision taken on it. Anything else (a refusal,
     // no change, a lost race) is decided again on a fresh read.
@@ -308,12 +120,7 @@ pub async fn update(
     let outcome = match apply(app, caller, current, patch.clone(), expected).await {
         // A lost race — unless the workitem itself did not move: then it was this node's copy
         // of its case that was stale (now forgotten), and the change is worth one more try.
-        Err(e)
-            if matches!(
-                e.status,
-                axum::http::StatusCode::CONFLICT | axum::http::StatusCode::PRECONDITION_FAILED
-            ) =>
-        {
+        Err(e) if e.is_lost_race() => {
             let current = get(app, caller, id).await?;
             if current.version != version {
                 return Err(e);
@@ -338,14 +145,14 @@ async fn apply(
     current: Workitem,
     patch: Patch,
     expected: Option<i64>,
-) -> ApiResult<Applied> {
+) -> Result<Applied> {
     if let Some(v) = expected
         && v != current.version
     {
-        return Err(ApiError::precondition_failed(current.version));
+        return Err(Error::precondition_failed(current.version));
     }
     if current.terminated {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "workitemId",
             "the workitem is terminated",
         ));
@@ -367,12 +174,12 @@ async fn apply(
         require_edit(caller, &next)?;
     }
     if let Some(Some(contact)) = &patch.external_contact_id {
-        check_contact(app, caller, Some(contact)).await?;
+        crate::app::contacts::check_reference(app, caller, Some(contact)).await?;
     }
     if let Some(workbin_id) = &patch.workbin_id {
         let division = workbin_division(app, caller, workbin_id).await?;
         if division != current.division_id {
-            return Err(ApiError::bad_request(
+            return Err(Error::bad_request(
                 "workbinId",
                 "the workbin must be in the workitem's division",
             ));
@@ -437,8 +244,8 @@ async fn apply(
     next.touch(Some(caller.subject_id.clone()), now);
     match save(app, caller, &current, &next, "workitem.updated").await {
         // With If-Match, losing the race to another writer is a failed precondition.
-        Err(e) if expected.is_some() && e.status == axum::http::StatusCode::CONFLICT => {
-            Err(ApiError::precondition_failed(current.version + 1))
+        Err(Error::Stale { .. }) if expected.is_some() => {
+            Err(Error::precondition_failed(current.version + 1))
         }
         other => other.map(|()| Applied::Written(next)),
     }
@@ -450,7 +257,7 @@ async fn save(
     before: &Workitem,
     after: &Workitem,
     kind: &'static str,
-) -> ApiResult<()> {
+) -> Result<()> {
     let change = change(
         ENTITY,
         &after.id,
@@ -490,7 +297,7 @@ async fn save(
             app.recent.forget(&after.id, after.case_id.as_deref());
             match e {
                 StoreError::Conflict { .. } | StoreError::VersionMismatch { .. } => {
-                    Err(ApiError::version_mismatch(before.version + 1))
+                    Err(Error::version_mismatch(before.version + 1))
                 }
                 other => Err(other.into()),
             }
@@ -503,7 +310,7 @@ pub async fn assign(
     caller: &Principal,
     id: &str,
     assignee: Option<String>,
-) -> ApiResult<Workitem> {
+) -> Result<Workitem> {
     update(
         app,
         caller,
@@ -517,7 +324,7 @@ pub async fn assign(
     .await
 }
 
-pub async fn terminate(app: &App, caller: &Principal, id: &str) -> ApiResult<Workitem> {
+pub async fn terminate(app: &App, caller: &Principal, id: &str) -> Result<Workitem> {
     terminate_in(app, caller, id, None).await
 }
 
@@ -527,7 +334,7 @@ pub async fn terminate_in(
     caller: &Principal,
     id: &str,
     status_id: Option<String>,
-) -> ApiResult<Workitem> {
+) -> Result<Workitem> {
     let current = get(app, caller, id).await?;
     if !caller.can(Permission::WorkitemTerminate, &current.division_id) {
         require_edit(caller, &current)?;
@@ -538,7 +345,7 @@ pub async fn terminate_in(
         let worktype: Worktype = documents::load(app, caller, &current.type_id).await?;
         let to = type_status(app, caller, &worktype, &status_id, "statusId").await?;
         if to.category != casefile_domain::task::status::Category::Closed {
-            return Err(ApiError::bad_request(
+            return Err(Error::bad_request(
                 "statusId",
                 "must be a status in the Closed category",
             ));
@@ -552,11 +359,12 @@ pub async fn terminate_in(
     Ok(next)
 }
 
-pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current = get(app, caller, id).await?;
     if !caller.can(Permission::WorkitemDelete, &current.division_id) {
-        return Err(ApiError::forbidden(Permission::WorkitemDelete));
+        return Err(Error::forbidden(Permission::WorkitemDelete));
     }
+    crate::app::case_management::cases::check_workitem_deletable(app, &current).await?;
     let now = app.clock.now();
     let change = change(
         ENTITY,
@@ -581,14 +389,14 @@ pub async fn auto_transition(
     app: &App,
     w: &Workitem,
     now: casefile_domain::Timestamp,
-) -> ApiResult<bool> {
+) -> Result<bool> {
     let (Some(at), Some(target)) = (w.auto_transition_at, w.auto_transition_to.clone()) else {
         return Ok(false);
     };
     if at > now {
         return Ok(false);
     }
-    let system = system_principal();
+    let system = crate::app::system::principal();
     let worktype: Worktype = documents::load(app, &system, &w.type_id).await?;
     let from = type_status(app, &system, &worktype, &w.status_id, "statusId").await?;
     let mut next = w.clone();
@@ -636,29 +444,12 @@ pub async fn auto_transition(
     }
 }
 
-/// The system itself, for workers: every permission everywhere.
-pub fn system_principal() -> Principal {
-    Principal {
-        subject_id: "system".to_owned(),
-        kind: SubjectKind::Client,
-        client_id: "system".to_owned(),
-        grants: vec![casefile_domain::authz::Grant {
-            role: casefile_domain::authz::Role::Admin,
-            scope: casefile_domain::authz::DivisionScope::All,
-        }],
-    }
-}
-
-pub async fn query(
-    app: &App,
-    caller: &Principal,
-    mut q: WorkitemQuery,
-) -> ApiResult<Vec<Workitem>> {
+pub async fn query(app: &App, caller: &Principal, mut q: WorkitemQuery) -> Result<Vec<Workitem>> {
     q.visible = caller.divisions_with(Permission::WorkitemView);
     Ok(app.store.query_workitems(&q).await?)
 }
 
-pub async fn count(app: &App, caller: &Principal, mut q: WorkitemQuery) -> ApiResult<i64> {
+pub async fn count(app: &App, caller: &Principal, mut q: WorkitemQuery) -> Result<i64> {
     q.visible = caller.divisions_with(Permission::WorkitemView);
     Ok(app.store.count_workitems(&q).await?)
 }

@@ -8,8 +8,8 @@ use casefile_domain::task::worktype::Worktype;
 
 use super::documents::{self, Batch, Stored};
 use super::schemas;
+use crate::app::error::{Error, Result};
 use crate::app::{Actor, App, new_id};
-use crate::error::{ApiError, ApiResult};
 
 impl Stored for Worktype {
     const KIND: &'static str = "worktype";
@@ -138,12 +138,12 @@ async fn check_references(
     caller: &Principal,
     w: &mut Worktype,
     schema_changed: bool,
-) -> ApiResult<()> {
+) -> Result<()> {
     let workbin: Workbin = documents::load(app, caller, &w.default_workbin_id)
         .await
-        .map_err(|_| ApiError::bad_request("defaultWorkbinId", "workbin not found"))?;
+        .map_err(Error::missing_as("defaultWorkbinId", "workbin not found"))?;
     if workbin.division_id != w.division_id {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "defaultWorkbinId",
             "the workbin must be in the worktype's division",
         ));
@@ -153,10 +153,10 @@ async fn check_references(
         Some(schema_id) => {
             let latest = schemas::latest_version(app, caller, schema_id)
                 .await
-                .map_err(|_| ApiError::bad_request("schemaId", "schema not found"))?;
+                .map_err(Error::missing_as("schemaId", "schema not found"))?;
             match w.schema_version {
                 Some(v) if v > latest || v < 1 => {
-                    return Err(ApiError::bad_request(
+                    return Err(Error::bad_request(
                         "schemaVersion",
                         format!("the schema has versions 1 to {latest}"),
                     ));
@@ -174,18 +174,18 @@ pub async fn create(
     app: &App,
     caller: &Principal,
     input: Input,
-) -> ApiResult<(Worktype, Vec<Status>)> {
+) -> Result<(Worktype, Vec<Status>)> {
     let workbin_id = input
         .default_workbin_id
         .clone()
-        .ok_or_else(|| ApiError::bad_request("defaultWorkbinId", "is required"))?;
+        .ok_or_else(|| Error::bad_request("defaultWorkbinId", "is required"))?;
     let name = input
         .name
         .clone()
-        .ok_or_else(|| ApiError::bad_request("name", "is required"))?;
+        .ok_or_else(|| Error::bad_request("name", "is required"))?;
     let workbin: Workbin = documents::load(app, caller, &workbin_id)
         .await
-        .map_err(|_| ApiError::bad_request("defaultWorkbinId", "workbin not found"))?;
+        .map_err(Error::missing_as("defaultWorkbinId", "workbin not found"))?;
     let division_id = input
         .division_id
         .clone()
@@ -194,7 +194,7 @@ pub async fn create(
         super::workbins::target_division(app, caller, Some(division_id), Permission::WorktypeEdit)
             .await?;
     if input.default_status_id.is_some() {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "defaultStatusId",
             "set the default status after creating the worktype's statuses",
         ));
@@ -285,19 +285,19 @@ pub async fn update(
     id: &str,
     input: Input,
     expected_version: Option<i64>,
-) -> ApiResult<Worktype> {
+) -> Result<Worktype> {
     let current: Worktype = documents::load_for_edit(app, caller, id).await?;
     if let Some(v) = expected_version
         && v != current.version
     {
-        return Err(ApiError::precondition_failed(current.version));
+        return Err(Error::precondition_failed(current.version));
     }
     if input
         .division_id
         .as_ref()
         .is_some_and(|d| d != &current.division_id)
     {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "divisionId",
             "a worktype's division cannot change",
         ));
@@ -305,7 +305,7 @@ pub async fn update(
     if let Some(status_id) = &input.default_status_id {
         let statuses: Vec<Status> = documents::list(app, caller, Some(id)).await?;
         if !statuses.iter().any(|s| &s.id == status_id) {
-            return Err(ApiError::bad_request(
+            return Err(Error::bad_request(
                 "defaultStatusId",
                 "is not a status of this worktype",
             ));
@@ -333,7 +333,7 @@ pub async fn update(
     Ok(next)
 }
 
-pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
+pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current: Worktype = documents::load_for_edit(app, caller, id).await?;
     let mut batch = Batch::default();
     batch.delete(
@@ -346,7 +346,7 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> ApiResult<()> {
     batch.commit(app, "worktype").await
 }
 
-pub async fn statuses(app: &App, caller: &Principal, worktype_id: &str) -> ApiResult<Vec<Status>> {
+pub async fn statuses(app: &App, caller: &Principal, worktype_id: &str) -> Result<Vec<Status>> {
     let _: Worktype = documents::load(app, caller, worktype_id).await?;
     documents::list(app, caller, Some(worktype_id)).await
 }
@@ -356,11 +356,11 @@ pub async fn status(
     caller: &Principal,
     worktype_id: &str,
     status_id: &str,
-) -> ApiResult<Status> {
+) -> Result<Status> {
     let _: Worktype = documents::load(app, caller, worktype_id).await?;
     let s: Status = documents::load(app, caller, status_id).await?;
     if s.worktype_id != worktype_id {
-        return Err(ApiError::not_found("status"));
+        return Err(Error::not_found("status"));
     }
     Ok(s)
 }
@@ -409,7 +409,7 @@ async fn editable_worktype(
     app: &App,
     caller: &Principal,
     worktype_id: &str,
-) -> ApiResult<(Worktype, Vec<Status>)> {
+) -> Result<(Worktype, Vec<Status>)> {
     let worktype: Worktype = documents::load_for_edit(app, caller, worktype_id).await?;
     let siblings: Vec<Status> = documents::list(app, caller, Some(worktype_id)).await?;
     Ok((worktype, siblings))
@@ -420,10 +420,10 @@ pub async fn create_status(
     caller: &Principal,
     worktype_id: &str,
     input: StatusInput,
-) -> ApiResult<Status> {
+) -> Result<Status> {
     let (_, siblings) = editable_worktype(app, caller, worktype_id).await?;
     if siblings.len() >= status::STATUSES_MAX {
-        return Err(ApiError::bad_request(
+        return Err(Error::bad_request(
             "worktypeId",
             format!("a worktype has at most {} statuses", status::STATUSES_MAX),
         ));
@@ -431,10 +431,10 @@ pub async fn create_status(
     let name = input
         .name
         .clone()
-        .ok_or_else(|| ApiError::bad_request("name", "is required"))?;
+        .ok_or_else(|| Error::bad_request("name", "is required"))?;
     let category = input
         .category
-        .ok_or_else(|| ApiError::bad_request("category", "is required"))?;
+        .ok_or_else(|| Error::bad_request("category", "is required"))?;
     let now = app.clock.now();
     let mut s = Status {
         id: new_id(now),
@@ -471,13 +471,13 @@ pub async fn update_status(
     worktype_id: &str,
     status_id: &str,
     input: StatusInput,
-) -> ApiResult<Status> {
+) -> Result<Status> {
     let (_, siblings) = editable_worktype(app, caller, worktype_id).await?;
     let current = siblings
         .iter()
         .find(|s| s.id == status_id)
         .cloned()
-        .ok_or_else(|| ApiError::not_found("status"))?;
+        .ok_or_else(|| Error::not_found("status"))?;
     let now = app.clock.now();
     let mut next = current.clone();
     apply_status(&mut next, input);
@@ -502,13 +502,13 @@ pub async fn delete_status(
     caller: &Principal,
     worktype_id: &str,
     status_id: &str,
-) -> ApiResult<()> {
+) -> Result<()> {
     let (_, siblings) = editable_worktype(app, caller, worktype_id).await?;
     let current = siblings
         .iter()
         .find(|s| s.id == status_id)
         .cloned()
-        .ok_or_else(|| ApiError::not_found("status"))?;
+        .ok_or_else(|| Error::not_found("status"))?;
     let mut batch = Batch::default();
     batch.delete(
         &current,
