@@ -227,13 +227,26 @@ async fn seed_workitems(
         changes.push(workitems::created_change(&w, caller).map_err(anyhow::Error::new)?);
         batch.push(w);
         if batch.len() == BATCH {
-            app.store.insert_workitems(&batch, &changes).await?;
-            batch.clear();
-            changes.clear();
+            insert(app, &mut batch, &mut changes).await?;
         }
     }
     if !batch.is_empty() {
-        app.store.insert_workitems(&batch, &changes).await?;
+        insert(app, &mut batch, &mut changes).await?;
     }
     Ok(WORKITEMS_PER_TYPE)
+}
+
+/// Commits a batch of new workitems and their events as one unit.
+async fn insert(
+    app: &App,
+    batch: &mut Vec<Workitem>,
+    changes: &mut Vec<casefile_store::Change>,
+) -> anyhow::Result<()> {
+    let unit = casefile_store::UnitOfWork {
+        workitem_inserts: std::mem::take(batch),
+        changes: std::mem::take(changes),
+        ..casefile_store::UnitOfWork::default()
+    };
+    app.commit(&unit).await?;
+    Ok(())
 }

@@ -39,9 +39,17 @@ pub struct App {
 }
 
 impl App {
-    /// Commits a unit of work; its rows become this node's recent writes (or, if it failed,
-    /// stop being).
-    pub async fn commit_unit(
+    /// The one write verb: every change to workitems, cases and task documents is a unit of
+    /// work — the entities, their events (and, later, outbox rows) — committed here in one
+    /// transaction. Its rows become this node's recent writes (or, if it failed, stop being);
+    /// its documents leave the cache either way.
+    #[tracing::instrument(name = "commit", skip_all, fields(
+        cases = unit.case_updates.len() + usize::from(unit.case_insert.is_some()),
+        workitems = unit.workitem_inserts.len() + unit.workitem_updates.len(),
+        documents = unit.documents.len(),
+        events = unit.changes.len(),
+    ))]
+    pub async fn commit(
         &self,
         unit: &casefile_store::UnitOfWork,
     ) -> Result<Option<String>, casefile_store::Error> {
@@ -49,6 +57,14 @@ impl App {
         match &result {
             Ok(_) => self.recent.keep_unit(unit),
             Err(_) => self.recent.forget_unit(unit),
+        }
+        if !unit.documents.is_empty() {
+            self.caches
+                .forget_documents(unit.documents.iter().map(|w| match w {
+                    casefile_store::DocumentWrite::Insert(d)
+                    | casefile_store::DocumentWrite::Update { document: d, .. } => d.id.as_str(),
+                    casefile_store::DocumentWrite::Delete { id, .. } => id.as_str(),
+                }));
         }
         result
     }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 mod auth;
+mod case_consistency;
 mod cases;
 mod contacts;
 mod crash;

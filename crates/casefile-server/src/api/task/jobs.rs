@@ -529,6 +529,10 @@ async fn post_bulk_add_jobs(
     Ok(Json(bulk_dto(&job)))
 }
 
+/// Terminate workitems in bulk, in the background.
+///
+/// Each workitem ends as `POST …/workitems/{workitemId}/terminate` without a status would: a
+/// case's open stage workitem terminates its stage and case with it.
 #[utoipa::path(post, path = "/api/v2/taskmanagement/workitems/bulk/terminate/jobs", tag = "Task Management", request_body = BulkTerminateRequest,
     responses((status = 200, body = BulkJobDto), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
 async fn post_bulk_terminate_jobs(

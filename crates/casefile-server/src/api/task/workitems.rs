@@ -523,9 +523,15 @@ async fn patch_workitem(
     Ok(respond(&w))
 }
 
+/// Delete a workitem.
+///
+/// The workitem that does a case's open stage cannot be deleted (409 naming the case): the
+/// case would stay in progress with nothing to work. Terminate the workitem (which ends the
+/// case with it) or the case instead; once its stage or case is over it may be deleted.
 #[utoipa::path(delete, path = "/api/v2/taskmanagement/workitems/{workitemId}", tag = "Task Management",
     params(("workitemId" = String, Path, description = "Workitem ID")),
-    responses((status = 204, description = "deleted"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 204, description = "deleted"), (status = 404, body = ErrorBody),
+        (status = 409, description = "the workitem does a case's open stage", body = ErrorBody)), security(("bearer" = [])))]
 async fn delete_workitem(
     State(app): State<App>,
     Caller(caller): Caller,
@@ -544,6 +550,12 @@ pub struct Terminate {
     pub status_id: Option<String>,
 }
 
+/// Terminate a workitem.
+///
+/// With a `statusId` (a Closed-category status) the workitem first moves there, so for a
+/// case's stage workitem the stage completes and the case moves on, as on any close. Without
+/// one, a stage workitem ends undone: its stage and case are terminated with it, in the same
+/// transaction (a bulk terminate job does the same for each of its workitems).
 #[utoipa::path(post, path = "/api/v2/taskmanagement/workitems/{workitemId}/terminate", tag = "Task Management",
     params(("workitemId" = String, Path, description = "Workitem ID")), request_body(content = Terminate, description = "optional"),
     responses((status = 200, body = WorkitemDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]

@@ -300,7 +300,7 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> Result<Case>
         changes: std::mem::take(&mut changes),
         ..UnitOfWork::default()
     };
-    case.reference = app.commit_unit(&unit).await?.unwrap_or_default();
+    case.reference = app.commit(&unit).await?.unwrap_or_default();
     app.recent.keep_case(&case);
     Ok(case)
 }
@@ -349,7 +349,7 @@ where
         )],
         ..UnitOfWork::default()
     };
-    app.commit_unit(&unit).await?;
+    app.commit(&unit).await?;
     Ok(next)
 }
 
@@ -405,7 +405,7 @@ pub async fn terminate(app: &App, caller: &Principal, id: &str) -> Result<Case> 
         changes,
         ..UnitOfWork::default()
     };
-    app.commit_unit(&unit).await?;
+    app.commit(&unit).await?;
     Ok(next)
 }
 

@@ -174,14 +174,12 @@ impl Batch {
 
     /// Commits; a duplicate name is a 400 on `name`, a referenced object a 409.
     pub async fn commit(self, app: &App, what: &str) -> Result<()> {
-        let result = app.store.write_documents(&self.writes, &self.changes).await;
-        app.caches
-            .forget_documents(self.writes.iter().map(|w| match w {
-                DocumentWrite::Insert(d) | DocumentWrite::Update { document: d, .. } => {
-                    d.id.as_str()
-                }
-                DocumentWrite::Delete { id, .. } => id.as_str(),
-            }));
+        let unit = casefile_store::UnitOfWork {
+            documents: self.writes,
+            changes: self.changes,
+            ..casefile_store::UnitOfWork::default()
+        };
+        let result = app.commit(&unit).await.map(|_| ());
         match result {
             Ok(()) => Ok(()),
             Err(StoreError::Conflict { constraint }) if constraint == "in_use" => Err(

@@ -5,7 +5,7 @@ use casefile_domain::authz::{Permission, Principal};
 use casefile_domain::task::status::Status;
 use casefile_domain::task::workitem::{Draft, Workitem};
 use casefile_domain::task::worktype::Worktype;
-use casefile_store::{Error as StoreError, WorkitemQuery};
+use casefile_store::{Error as StoreError, UnitOfWork, WorkitemQuery};
 use serde_json::{Map, Value};
 
 use super::documents;
@@ -66,10 +66,12 @@ pub async fn create(
 ) -> Result<Workitem> {
     let w = prepare(app, caller, type_id, draft).await?;
     let change = created_change(&w, caller)?;
-    app.store
-        .insert_workitems(std::slice::from_ref(&w), &[change])
-        .await?;
-    app.recent.keep_workitem(&w);
+    app.commit(&UnitOfWork {
+        workitem_inserts: vec![w.clone()],
+        changes: vec![change],
+        ..UnitOfWork::default()
+    })
+    .await?;
     Ok(w)
 }
 
@@ -278,22 +280,16 @@ async fn save(
         change.clone(),
     )
     .await?;
-    let result = match &engine {
-        Some(unit) => app.commit_unit(unit).await.map(|_| ()),
-        None => {
-            let written = app
-                .store
-                .update_workitem(after, before.version, &change)
-                .await;
-            if written.is_ok() {
-                app.recent.keep_workitem(after);
-            }
-            written
-        }
+    let plain = || UnitOfWork {
+        workitem_updates: vec![(after.clone(), before.version)],
+        changes: vec![change.clone()],
+        ..UnitOfWork::default()
     };
-    match result {
-        Ok(()) => Ok(()),
+    let unit = engine.unwrap_or_else(plain);
+    match app.commit(&unit).await {
+        Ok(_) => Ok(()),
         Err(e) => {
+            // The copy of the case this decision was taken on may be the stale one.
             app.recent.forget(&after.id, after.case_id.as_deref());
             match e {
                 StoreError::Conflict { .. } | StoreError::VersionMismatch { .. } => {
@@ -418,7 +414,7 @@ pub async fn auto_transition(
         None, // the store's `before` is the previous version's `after`
         Some(snapshot(&next)?),
     );
-    let result = match crate::app::case_management::cases::on_workitem_change(
+    let unit = crate::app::case_management::cases::on_workitem_change(
         app,
         &system,
         w,
@@ -426,20 +422,17 @@ pub async fn auto_transition(
         change.clone(),
     )
     .await?
-    {
-        Some(unit) => app.commit_unit(&unit).await.map(|_| ()),
-        None => {
-            let written = app.store.update_workitem(&next, w.version, &change).await;
-            match &written {
-                Ok(()) => app.recent.keep_workitem(&next),
-                Err(_) => app.recent.forget(&w.id, None),
-            }
-            written
+    .unwrap_or_else(|| UnitOfWork {
+        workitem_updates: vec![(next.clone(), w.version)],
+        changes: vec![change],
+        ..UnitOfWork::default()
+    });
+    match app.commit(&unit).await {
+        Ok(_) => Ok(true),
+        Err(StoreError::VersionMismatch { .. }) | Err(StoreError::Conflict { .. }) => {
+            app.recent.forget(&w.id, w.case_id.as_deref());
+            Ok(false)
         }
-    };
-    match result {
-        Ok(()) => Ok(true),
-        Err(StoreError::VersionMismatch { .. }) | Err(StoreError::Conflict { .. }) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }
