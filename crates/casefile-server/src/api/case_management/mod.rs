@@ -1,5 +1,9 @@
-//! `/api/v2/casemanagement`: caseplans and cases.
+//! `/api/v2/casemanagement`: caseplans and cases, one file per sub-resource.
 
+mod case_activity;
+mod case_jobs;
+mod case_stages;
+mod caseplan_stages;
 mod caseplans;
 mod cases;
 
@@ -10,5 +14,9 @@ use crate::app::App;
 pub fn router() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .merge(caseplans::router())
+        .merge(caseplan_stages::router())
         .merge(cases::router())
+        .merge(case_stages::router())
+        .merge(case_activity::router())
+        .merge(case_jobs::router())
 }
