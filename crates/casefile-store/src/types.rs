@@ -269,6 +269,9 @@ pub enum WorkitemSort {
     DateCreated,
 }
 
+/// Sort key for workitems without a due date: after every real one.
+pub const NO_DUE_DATE: i64 = 253_402_300_799_000; // 9999-12-31T23:59:59Z
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WorkitemQuery {
     pub visible: Divisions,
@@ -287,7 +290,7 @@ impl WorkitemQuery {
             WorkitemSort::DateDue => w
                 .date_due
                 .map(|d| d.timestamp_millis())
-                .unwrap_or(crate::NO_DUE_DATE),
+                .unwrap_or(NO_DUE_DATE),
             WorkitemSort::Priority => w.priority,
             WorkitemSort::DateCreated => w.date_created.timestamp_millis(),
         }

@@ -74,7 +74,7 @@ pub fn rows<'c>(changes: impl Iterator<Item = &'c Change>) -> Vec<Query<'static>
 /// `($1, …, $w), ($w+1, …)`: `n` tuples of `width` placeholders.
 fn tuples(n: usize, width: usize) -> String {
     (0..n)
-        .map(|i| format!("({})", super::placeholders(i * width + 1, width)))
+        .map(|i| format!("({})", super::fragments::placeholders(i * width + 1, width)))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -2,11 +2,10 @@
 
 use super::tx::{self, Tx};
 use casefile_domain::Timestamp;
-use casefile_domain::authz::{Grant, Role};
+use casefile_domain::authz::{DivisionScope, Grant, Role};
 use sqlx::{AnyPool, Row};
 
 use super::rows::{instant, millis};
-use super::scope_of;
 use crate::{Error, OAuthClient, Result, TokenRecord};
 
 pub async fn grants(pool: &AnyPool, subject_id: &str) -> Result<Vec<Grant>> {
@@ -28,6 +27,27 @@ pub async fn grants(pool: &AnyPool, subject_id: &str) -> Result<Vec<Grant>> {
         });
     }
     Ok(grants)
+}
+
+fn scope_of(division: &str) -> DivisionScope {
+    DivisionScope::parse(division)
+}
+
+/// Replaces every grant of the subject with `grants`.
+pub async fn replace_grants(conn: &mut Tx, subject_id: &str, grants: &[Grant]) -> Result<()> {
+    tx::query("DELETE FROM grants WHERE subject_id = $1")
+        .bind(subject_id)
+        .execute(&mut *conn)
+        .await?;
+    for grant in grants {
+        tx::query("INSERT INTO grants (subject_id, role, division) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(subject_id)
+            .bind(grant.role.id())
+            .bind(grant.scope.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 pub async fn upsert_client(conn: &mut Tx, c: &OAuthClient) -> Result<()> {

@@ -5,9 +5,10 @@ use casefile_domain::case::engine::Case;
 use casefile_domain::case::reference;
 use sqlx::{AnyPool, Row};
 
+use super::combine;
+use super::guarded::Guarded;
 use super::reader::Reads;
 use super::rows::millis;
-use super::{Guarded, combine};
 use crate::{CaseInsert, Result};
 
 fn parse(data: &str) -> Result<Case> {
@@ -196,7 +197,7 @@ fn build(q: &crate::CaseQuery) -> Option<super::workitems::Where> {
         },
         casefile_domain::authz::Divisions::Only(ids) if ids.is_empty() => return None,
         casefile_domain::authz::Divisions::Only(ids) => {
-            let list = super::placeholders(1, ids.len());
+            let list = super::fragments::placeholders(1, ids.len());
             super::workitems::Where {
                 condition: format!("(division_id IS NULL OR division_id IN ({list}))"),
                 params: ids.iter().cloned().map(crate::FilterValue::Text).collect(),

@@ -7,7 +7,7 @@
 
 use sqlx::AnyPool;
 
-use super::Guarded;
+use super::guarded::Guarded;
 use super::tx::{self, Query, Tx};
 use crate::{Error, Result};
 

@@ -28,8 +28,9 @@ use casefile_domain::contact::{Contact, Note};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
+use super::fragments::division_condition;
+use super::guarded::missing_or_stale;
 use super::rows::{instant, millis};
-use super::{division_condition, missing_or_stale};
 use crate::{ContactFilter, ContactSort, Error, Listing, Page, Result};
 
 fn parse(data: &str) -> Result<Contact> {

@@ -4,8 +4,9 @@ use super::tx::{self, Tx};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
+use super::fragments::{division_condition, placeholders};
+use super::guarded::missing_or_stale;
 use super::rows::{instant, millis};
-use super::{division_condition, missing_or_stale};
 use crate::{Division, DivisionFilter, Error, Listing, Page, Result};
 
 const COLUMNS: &str = "id, name, description, home, version, date_created, date_modified";
@@ -54,7 +55,7 @@ pub async fn list(
         }
         condition.push_str(&format!(
             " AND id IN ({})",
-            super::placeholders(params.len() + 1, ids.len())
+            placeholders(params.len() + 1, ids.len())
         ));
         params.extend(ids.iter().cloned());
     }

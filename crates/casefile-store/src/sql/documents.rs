@@ -4,8 +4,9 @@ use super::tx::{self, Tx};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
+use super::fragments::{division_condition, placeholders};
+use super::guarded::missing_or_stale;
 use super::rows::{instant, millis};
-use super::{division_condition, missing_or_stale, placeholders};
 use crate::{Document, DocumentFilter, DocumentWrite, Error, Result};
 
 const COLUMNS: &str =

@@ -2,7 +2,7 @@
 
 use sqlx::{AnyPool, Executor};
 
-use super::Backend;
+use super::backend::Backend;
 use super::rows::millis;
 use crate::{Error, Health, Result};
 

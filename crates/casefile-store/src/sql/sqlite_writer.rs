@@ -24,8 +24,8 @@ use std::sync::mpsc as sync_mpsc;
 
 use tokio::sync::mpsc;
 
+use super::queue::{Deliver, Job, gone};
 use super::tx::{Tx, sqlite_error};
-use super::writer::{Deliver, Job, gone};
 use crate::{Error, Result};
 
 /// Units of work one SQLite commit may carry.

@@ -5,8 +5,9 @@ use casefile_domain::user::{Address, State, User};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
+use super::fragments::{division_condition, placeholders};
+use super::guarded::missing_or_stale;
 use super::rows::{instant, millis};
-use super::{division_condition, missing_or_stale, placeholders};
 use crate::{Error, Listing, Page, Result, UserFilter};
 
 const COLUMNS: &str = "id, division_id, name, email, state, department, title, preferred_name, manager_id, \

@@ -6,16 +6,15 @@ use casefile_domain::Timestamp;
 use casefile_domain::task::workitem::Workitem;
 use sqlx::{AnyPool, Row};
 
+use super::backend::Backend;
+use super::fragments::division_condition;
+use super::guarded::Guarded;
 use super::reader::Reads;
 use super::rows::millis;
-use super::{Backend, Guarded, division_condition};
 use crate::{
-    Error, FilterOp, FilterValue, Result, WorkitemField, WorkitemFilter, WorkitemQuery,
-    WorkitemSort,
+    Error, FilterOp, FilterValue, NO_DUE_DATE, Result, WorkitemField, WorkitemFilter,
+    WorkitemQuery, WorkitemSort,
 };
-
-/// Sort key for workitems without a due date: after every real one.
-pub const NO_DUE_DATE: i64 = 253_402_300_799_000; // 9999-12-31T23:59:59Z
 
 pub fn due_sort(w: &Workitem) -> i64 {
     w.date_due.map(millis).unwrap_or(NO_DUE_DATE)

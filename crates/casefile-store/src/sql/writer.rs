@@ -8,23 +8,13 @@ use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
 use super::combine::{self, Step};
+use super::queue::{Deliver, Job, QUEUE, Run, gone};
 use super::sqlite_writer;
 use super::tx::Tx;
-use crate::{Error, Result};
-
-const QUEUE: usize = 1024;
+use crate::Result;
 
 /// A unit of work: statements on the transaction the writer provides.
 pub type Work<T> = Box<dyn for<'c> FnOnce(&'c mut Tx) -> BoxFuture<'c, Result<T>> + Send>;
-
-/// Answers a unit's caller once its commit is durable (or has failed).
-pub type Deliver = Box<dyn FnOnce(Result<()>) + Send>;
-/// Runs a unit; `None` if it failed (its caller is already answered).
-pub type Run = Box<dyn for<'c> FnOnce(&'c mut Tx) -> BoxFuture<'c, Option<Deliver>> + Send>;
-
-pub struct Job {
-    pub run: Run,
-}
 
 #[derive(Clone, Debug)]
 pub enum Writer {
@@ -32,16 +22,6 @@ pub enum Writer {
     Direct(AnyPool),
     /// The queue of the group-committing writer thread (SQLite).
     Batched(mpsc::Sender<Job>),
-}
-
-impl std::fmt::Debug for Job {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Job")
-    }
-}
-
-pub fn gone() -> Error {
-    Error::Unavailable("the database writer has stopped".into())
 }
 
 impl Writer {

@@ -1,0 +1,469 @@
+//! [`SqlStore`]: the [`Store`] trait over the table modules. Reads go to the reader pool (hot
+//! ones through [`Reads`]); every write is one unit of work on the [`Writer`], through
+//! [`SqlStore::write`] / [`SqlStore::write_all`] (which record the unit's changes last) or,
+//! for units made only of prepared writes, [`Writer::run_steps`].
+
+use async_trait::async_trait;
+use casefile_domain::Timestamp;
+use casefile_domain::authz::Grant;
+use casefile_domain::case::engine::Case;
+use casefile_domain::contact::{Contact, Note};
+use casefile_domain::task::workitem::Workitem;
+use casefile_domain::user::User;
+use futures::future::BoxFuture;
+use sqlx::AnyPool;
+
+use super::backend::Backend;
+use super::combine::Step;
+use super::reader::Reads;
+use super::tx::Tx;
+use super::writer::Writer;
+use super::{
+    audit, auth, cases, commit, contacts, divisions, documents, migrate, users, workitems,
+};
+use crate::{
+    CaseQuery, Change, ContactFilter, Division, DivisionFilter, Document, DocumentFilter,
+    DocumentWrite, Error, Event, Health, Listing, NewUserRecord, OAuthClient, Page, Result, Store,
+    TokenRecord, UnitOfWork, UserFilter, WorkitemQuery,
+};
+
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pub(super) backend: Backend,
+    pub(super) writer: Writer,
+    pub(super) reader: AnyPool,
+    /// The hot reads: in place on SQLite, the reader pool on PostgreSQL.
+    pub(super) reads: Reads,
+}
+
+impl SqlStore {
+    /// Runs `work` and then records `change`, in one transaction; its value once committed.
+    async fn write<T: Send + 'static>(
+        &self,
+        change: &Change,
+        work: impl for<'c> FnOnce(&'c mut Tx) -> BoxFuture<'c, Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        self.write_all(std::slice::from_ref(change), work).await
+    }
+
+    /// Runs `work` and then records every one of `changes`, in one transaction; its value
+    /// once committed. The inputs `work` uses are owned copies moved into it.
+    async fn write_all<T: Send + 'static>(
+        &self,
+        changes: &[Change],
+        work: impl for<'c> FnOnce(&'c mut Tx) -> BoxFuture<'c, Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        let changes = changes.to_vec();
+        self.writer
+            .run(Box::new(move |tx| {
+                Box::pin(async move {
+                    let value = work(&mut *tx).await?;
+                    for change in &changes {
+                        audit::record(&mut *tx, change).await?;
+                    }
+                    Ok(value)
+                })
+            }))
+            .await
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn health(&self) -> Result<Health> {
+        migrate::health(&self.reader, self.backend).await
+    }
+
+    async fn ensure_home_division(
+        &self,
+        candidate: &Division,
+        change: &Change,
+    ) -> Result<Division> {
+        if let Ok(home) = divisions::home(&self.reader).await {
+            return Ok(home);
+        }
+        let candidate = candidate.clone();
+        let inserted = self
+            .write(change, move |tx| {
+                Box::pin(async move { divisions::insert(tx, &candidate).await })
+            })
+            .await;
+        match inserted {
+            Ok(()) | Err(Error::Conflict { .. }) => divisions::home(&self.reader).await,
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn home_division(&self) -> Result<Division> {
+        divisions::home(&self.reader).await
+    }
+
+    async fn get_division(&self, id: &str) -> Result<Division> {
+        divisions::get(&self.reader, id).await
+    }
+
+    async fn list_divisions(
+        &self,
+        filter: &DivisionFilter,
+        page: Page,
+    ) -> Result<Listing<Division>> {
+        divisions::list(&self.reader, filter, page).await
+    }
+
+    async fn count_division_objects(&self, id: &str) -> Result<Vec<(String, i64)>> {
+        divisions::object_counts(&self.reader, id).await
+    }
+
+    async fn create_division(&self, division: &Division, change: &Change) -> Result<()> {
+        let division = division.clone();
+        self.write(change, move |tx| {
+            Box::pin(async move { divisions::insert(tx, &division).await })
+        })
+        .await
+    }
+
+    async fn update_division(
+        &self,
+        division: &Division,
+        expected_version: i64,
+        change: &Change,
+    ) -> Result<()> {
+        let division = division.clone();
+        self.write(change, move |tx| {
+            Box::pin(async move { divisions::update(tx, &division, expected_version).await })
+        })
+        .await
+    }
+
+    async fn delete_division(&self, id: &str, change: &Change) -> Result<()> {
+        let id = id.to_owned();
+        self.write(change, move |tx| {
+            Box::pin(async move { divisions::delete(tx, &id).await })
+        })
+        .await
+    }
+
+    async fn create_user(&self, record: &NewUserRecord<'_>, change: &Change) -> Result<()> {
+        let (user, password_hash, grants) = (
+            record.user.clone(),
+            record.password_hash.map(str::to_owned),
+            record.grants.to_vec(),
+        );
+        self.write(change, move |tx| {
+            Box::pin(async move {
+                users::insert(&mut *tx, &user, password_hash.as_deref()).await?;
+                auth::replace_grants(&mut *tx, &user.id, &grants).await
+            })
+        })
+        .await
+    }
+
+    async fn get_user(&self, id: &str) -> Result<User> {
+        users::get(&self.reader, id).await
+    }
+
+    async fn find_user_login(&self, email: &str) -> Result<Option<(User, Option<String>)>> {
+        users::find_login(&self.reader, email).await
+    }
+
+    async fn list_users(&self, filter: &UserFilter, page: Page) -> Result<Listing<User>> {
+        users::list(&self.reader, filter, page).await
+    }
+
+    async fn update_user(
+        &self,
+        user: &User,
+        expected_version: i64,
+        grants: Option<&[Grant]>,
+        change: &Change,
+    ) -> Result<()> {
+        let user = user.clone();
+        let grants = grants.map(<[_]>::to_vec);
+        self.write(change, move |tx| {
+            Box::pin(async move {
+                users::update(&mut *tx, &user, expected_version).await?;
+                if let Some(grants) = grants {
+                    auth::replace_grants(&mut *tx, &user.id, &grants).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn set_user_password(
+        &self,
+        user: &User,
+        expected_version: i64,
+        hash: &str,
+        change: &Change,
+    ) -> Result<()> {
+        let user = user.clone();
+        let hash = hash.to_owned();
+        self.write(change, move |tx| {
+            Box::pin(async move {
+                users::update(&mut *tx, &user, expected_version).await?;
+                users::set_password(&mut *tx, &user.id, &hash).await
+            })
+        })
+        .await
+    }
+
+    async fn grants(&self, subject_id: &str) -> Result<Vec<Grant>> {
+        auth::grants(&self.reader, subject_id).await
+    }
+
+    async fn upsert_client(
+        &self,
+        client: &OAuthClient,
+        grants: &[Grant],
+        change: &Change,
+    ) -> Result<()> {
+        let client = client.clone();
+        let grants = grants.to_vec();
+        self.write(change, move |tx| {
+            Box::pin(async move {
+                auth::upsert_client(&mut *tx, &client).await?;
+                auth::replace_grants(&mut *tx, &client.id, &grants).await
+            })
+        })
+        .await
+    }
+
+    async fn get_client(&self, id: &str) -> Result<OAuthClient> {
+        auth::get_client(&self.reader, id).await
+    }
+
+    async fn insert_token(&self, token: &TokenRecord) -> Result<()> {
+        let token = token.clone();
+        // Tokens are not audited: the unit records no change.
+        self.write_all(&[], move |tx| {
+            Box::pin(async move { auth::insert_token(tx, &token).await })
+        })
+        .await
+    }
+
+    async fn get_token(&self, token_hash: &str) -> Result<TokenRecord> {
+        auth::get_token(&self.reader, token_hash).await
+    }
+
+    async fn delete_expired_tokens(&self, now: Timestamp) -> Result<u64> {
+        self.write_all(&[], move |tx| {
+            Box::pin(async move { auth::delete_expired_tokens(tx, now).await })
+        })
+        .await
+    }
+
+    async fn write_documents(&self, writes: &[DocumentWrite], changes: &[Change]) -> Result<()> {
+        let writes = writes.to_vec();
+        self.write_all(changes, move |tx| {
+            Box::pin(async move {
+                for write in writes {
+                    documents::write(&mut *tx, &write).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn get_document(&self, kind: &'static str, id: &str) -> Result<Document> {
+        documents::get(&self.reader, kind, id).await
+    }
+
+    async fn list_documents(
+        &self,
+        kind: &'static str,
+        filter: &DocumentFilter,
+    ) -> Result<Vec<Document>> {
+        documents::list(&self.reader, kind, filter).await
+    }
+
+    async fn count_documents(&self, kind: &'static str) -> Result<i64> {
+        documents::count(&self.reader, kind).await
+    }
+
+    async fn insert_workitems(&self, items: &[Workitem], changes: &[Change]) -> Result<()> {
+        let mut steps = items
+            .iter()
+            .map(|w| workitems::insert(w).map(Step::from))
+            .collect::<Result<Vec<_>>>()?;
+        steps.extend(audit::rows(changes.iter()).into_iter().map(Step::from));
+        self.writer.run_steps(steps).await
+    }
+
+    async fn update_workitem(
+        &self,
+        workitem: &Workitem,
+        expected_version: i64,
+        change: &Change,
+    ) -> Result<()> {
+        let mut steps = vec![Step::from(workitems::update(workitem, expected_version)?)];
+        steps.extend(
+            audit::rows(std::iter::once(change))
+                .into_iter()
+                .map(Step::from),
+        );
+        self.writer.run_steps(steps).await
+    }
+
+    async fn delete_workitem(&self, id: &str, change: &Change) -> Result<()> {
+        let id = id.to_owned();
+        self.write(change, move |tx| {
+            Box::pin(async move { workitems::delete(tx, &id).await })
+        })
+        .await
+    }
+
+    async fn get_workitem(&self, id: &str) -> Result<Workitem> {
+        workitems::get(&self.reads, id).await
+    }
+
+    async fn query_workitems(&self, query: &WorkitemQuery) -> Result<Vec<Workitem>> {
+        // In place only when an equality on a key bounds the rows to a few (a workitem by id, a
+        // case's workitems); any other query may scan, so it runs off the caller's thread.
+        if workitems::is_key_lookup(query) {
+            workitems::query(&self.reads, self.backend, query).await
+        } else {
+            let pool = Reads::Pool(self.reader.clone());
+            workitems::query(&pool, self.backend, query).await
+        }
+    }
+
+    async fn count_workitems(&self, query: &WorkitemQuery) -> Result<i64> {
+        workitems::count(&self.reader, self.backend, query).await
+    }
+
+    async fn due_workitem_transitions(&self, now: Timestamp, limit: i64) -> Result<Vec<Workitem>> {
+        workitems::due_transitions(&self.reader, now, limit).await
+    }
+
+    async fn event_at_version(
+        &self,
+        entity_type: &str,
+        entity_id: &str,
+        version: i64,
+    ) -> Result<Event> {
+        audit::event_at_version(&self.reader, entity_type, entity_id, version).await
+    }
+
+    async fn events(&self, entity_type: &str, entity_id: &str) -> Result<Vec<Event>> {
+        audit::events(&self.reader, entity_type, entity_id).await
+    }
+
+    async fn outbox_len(&self) -> Result<i64> {
+        audit::outbox_len(&self.reader).await
+    }
+
+    async fn create_contact(&self, contact: &Contact, change: &Change) -> Result<()> {
+        let contact = contact.clone();
+        self.write(change, move |tx| {
+            Box::pin(async move { contacts::insert(tx, &contact).await })
+        })
+        .await
+    }
+
+    async fn update_contact(
+        &self,
+        contact: &Contact,
+        expected_version: i64,
+        change: &Change,
+    ) -> Result<()> {
+        let contact = contact.clone();
+        self.write(change, move |tx| {
+            Box::pin(async move { contacts::update(tx, &contact, expected_version).await })
+        })
+        .await
+    }
+
+    async fn delete_contact(&self, id: &str, expected_version: i64, change: &Change) -> Result<()> {
+        let id = id.to_owned();
+        self.write(change, move |tx| {
+            Box::pin(async move { contacts::delete(tx, &id, expected_version).await })
+        })
+        .await
+    }
+
+    async fn get_contact(&self, id: &str) -> Result<Contact> {
+        contacts::get(&self.reader, id).await
+    }
+
+    async fn list_contacts(&self, filter: &ContactFilter, page: Page) -> Result<Listing<Contact>> {
+        contacts::list(&self.reader, filter, page).await
+    }
+
+    async fn create_contact_note(&self, note: &Note, change: &Change) -> Result<()> {
+        let note = note.clone();
+        self.write(change, move |tx| {
+            Box::pin(async move { contacts::insert_note(tx, &note).await })
+        })
+        .await
+    }
+
+    async fn update_contact_note(
+        &self,
+        note: &Note,
+        expected_version: i64,
+        change: &Change,
+    ) -> Result<()> {
+        let note = note.clone();
+        self.write(change, move |tx| {
+            Box::pin(async move { contacts::update_note(tx, &note, expected_version).await })
+        })
+        .await
+    }
+
+    async fn delete_contact_note(&self, contact_id: &str, id: &str, change: &Change) -> Result<()> {
+        let contact_id = contact_id.to_owned();
+        let id = id.to_owned();
+        self.write(change, move |tx| {
+            Box::pin(async move { contacts::delete_note(tx, &contact_id, &id).await })
+        })
+        .await
+    }
+
+    async fn get_contact_note(&self, contact_id: &str, id: &str) -> Result<Note> {
+        contacts::get_note(&self.reader, contact_id, id).await
+    }
+
+    async fn list_contact_notes(
+        &self,
+        contact_id: &str,
+        descending: bool,
+        page: Page,
+    ) -> Result<Listing<Note>> {
+        contacts::list_notes(&self.reader, contact_id, descending, page).await
+    }
+
+    async fn commit_unit(&self, unit: &UnitOfWork) -> Result<Option<String>> {
+        commit::unit(&self.writer, unit).await
+    }
+
+    async fn get_case(&self, id: &str) -> Result<Case> {
+        cases::get(&self.reads, id).await
+    }
+
+    async fn get_case_by_reference(&self, reference: &str) -> Result<Case> {
+        cases::get_by_reference(&self.reader, reference).await
+    }
+
+    async fn cases_by_contact(&self, contact_id: &str, limit: i64) -> Result<Vec<Case>> {
+        cases::by_contact(&self.reader, contact_id, limit).await
+    }
+
+    async fn caseplan_has_cases(&self, caseplan_id: &str) -> Result<bool> {
+        cases::exists_for_caseplan(&self.reader, caseplan_id).await
+    }
+
+    async fn query_cases(&self, query: &CaseQuery) -> Result<Vec<Case>> {
+        cases::query(&self.reader, query).await
+    }
+
+    async fn count_cases(&self, query: &CaseQuery) -> Result<i64> {
+        cases::count(&self.reader, query).await
+    }
+}
