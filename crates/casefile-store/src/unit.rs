@@ -15,6 +15,8 @@ pub struct CaseInsert {
     pub event: NewEvent,
 }
 
+/// Everything one change writes — entities, their events — committed in one transaction by
+/// [`crate::Store::commit_unit`], the one write verb for cases, workitems and documents.
 #[derive(Debug, Clone, Default)]
 pub struct UnitOfWork {
     pub case_insert: Option<CaseInsert>,
@@ -22,6 +24,8 @@ pub struct UnitOfWork {
     pub case_updates: Vec<(Case, i64)>,
     pub workitem_inserts: Vec<Workitem>,
     pub workitem_updates: Vec<(Workitem, i64)>,
+    /// Each workitem to delete, with the version it must still have.
+    pub workitem_deletes: Vec<(String, i64)>,
     pub documents: Vec<DocumentWrite>,
     pub changes: Vec<Change>,
 }

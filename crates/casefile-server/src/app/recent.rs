@@ -61,6 +61,9 @@ impl Recent {
         for (c, _) in &unit.case_updates {
             self.keep_case(c);
         }
+        for (id, _) in &unit.workitem_deletes {
+            forget(&self.workitems, id);
+        }
     }
 
     /// A unit of work failed: its copies may be stale.
@@ -74,6 +77,9 @@ impl Recent {
         }
         for (c, _) in &unit.case_updates {
             forget(&self.cases, &c.id);
+        }
+        for (id, _) in &unit.workitem_deletes {
+            forget(&self.workitems, id);
         }
     }
 

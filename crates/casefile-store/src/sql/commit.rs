@@ -1,4 +1,4 @@
-//! Committing a [`UnitOfWork`]: the caller's workitem and case changes, a new case numbered
+//! Committing a [`UnitOfWork`]: the caller's workitem and case changes (deletes included), a new case numbered
 //! from its caseplan's counter, documents and every event, in one transaction — as one
 //! statement where it can be ([`combine`]), otherwise as a transaction of several.
 
@@ -20,6 +20,9 @@ pub async fn unit(writer: &Writer, unit: &UnitOfWork) -> Result<Option<String>> 
     }
     for (w, expected) in &unit.workitem_updates {
         writes.push(Step::from(workitems::update(w, *expected)?));
+    }
+    for (id, expected) in &unit.workitem_deletes {
+        writes.push(Step::from(workitems::delete_guarded(id, *expected)));
     }
     let documents = unit.documents.clone();
     let events: Vec<Step> = audit::rows(unit.changes.iter())

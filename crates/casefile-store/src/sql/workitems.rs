@@ -94,6 +94,14 @@ pub fn update(w: &Workitem, expected_version: i64) -> Result<Guarded> {
     Ok(Guarded::new(q, "workitems", &w.id, expected_version))
 }
 
+/// Deletes the workitem if it still is at `expected_version`.
+pub fn delete_guarded(id: &str, expected_version: i64) -> Guarded {
+    let q = tx::query("DELETE FROM workitems WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(expected_version);
+    Guarded::new(q, "workitems", id, expected_version)
+}
+
 pub async fn delete(conn: &mut Tx, id: &str) -> Result<()> {
     let done = tx::query("DELETE FROM workitems WHERE id = $1")
         .bind(id)

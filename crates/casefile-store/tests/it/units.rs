@@ -102,3 +102,49 @@ async fn a_large_unit_is_written_whole() {
         assert_eq!(db.store.events("workitem", &w.id).await.unwrap().len(), 1);
     }
 }
+
+#[tokio::test]
+async fn a_unit_deletes_a_workitem_only_at_the_version_it_was_read() {
+    let db = db().await;
+    let h = home(&db.store).await;
+    let w = workitem(&h.id, None);
+    let created = casefile_store::UnitOfWork {
+        workitem_inserts: vec![w.clone()],
+        changes: vec![event("workitem", &w.id, 1)],
+        ..Default::default()
+    };
+    db.store.commit_unit(&created).await.unwrap();
+    // Read at version 1 but changed meanwhile: the delete and its event are refused.
+    let stale = casefile_store::UnitOfWork {
+        workitem_deletes: vec![(w.id.clone(), 3)],
+        changes: vec![event("workitem", &w.id, 4)],
+        ..Default::default()
+    };
+    let refused = db.store.commit_unit(&stale).await;
+    assert!(
+        matches!(refused, Err(Error::VersionMismatch { current: 1 })),
+        "{refused:?}"
+    );
+    assert!(db.store.get_workitem(&w.id).await.is_ok());
+    assert_eq!(db.store.events("workitem", &w.id).await.unwrap().len(), 1);
+    let delete = casefile_store::UnitOfWork {
+        workitem_deletes: vec![(w.id.clone(), 1)],
+        changes: vec![event("workitem", &w.id, 2)],
+        ..Default::default()
+    };
+    db.store.commit_unit(&delete).await.unwrap();
+    assert!(matches!(
+        db.store.get_workitem(&w.id).await,
+        Err(Error::NotFound)
+    ));
+    assert_eq!(db.store.events("workitem", &w.id).await.unwrap().len(), 2);
+    // Gone: a second delete finds nothing.
+    let again = casefile_store::UnitOfWork {
+        workitem_deletes: vec![(w.id.clone(), 1)],
+        ..Default::default()
+    };
+    assert!(matches!(
+        db.store.commit_unit(&again).await,
+        Err(Error::NotFound)
+    ));
+}

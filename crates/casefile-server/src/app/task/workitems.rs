@@ -374,9 +374,17 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
         None, // the store's `before` is the previous version's `after`
         None,
     );
-    app.store.delete_workitem(id, &change).await?;
-    app.recent.forget(id, None);
-    Ok(())
+    let unit = UnitOfWork {
+        workitem_deletes: vec![(id.to_owned(), current.version)],
+        changes: vec![change],
+        ..UnitOfWork::default()
+    };
+    match app.commit(&unit).await {
+        Ok(_) => Ok(()),
+        // Changed since it was read (its case may have moved on): decide again.
+        Err(StoreError::VersionMismatch { .. }) => Err(Error::version_mismatch(current.version)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Moves a workitem whose automatic transition is due; the system is the actor.
