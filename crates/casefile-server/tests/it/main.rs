@@ -14,6 +14,7 @@ mod errors;
 mod harness;
 mod intents;
 mod openapi;
+mod outage;
 mod routes;
 mod shutdown;
 mod taskmanagement;

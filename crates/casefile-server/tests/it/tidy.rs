@@ -178,8 +178,8 @@ fn referenced(module: &[String], lines: &[(usize, String)]) -> Vec<(usize, Vec<S
             }
             let mut base: Vec<String> = Vec::new();
             let mut tail = start;
-            if start.starts_with("crate::") {
-                tail = &start["crate::".len()..];
+            if let Some(t) = start.strip_prefix("crate::") {
+                tail = t;
             } else {
                 base = module.to_vec();
                 while let Some(t) = tail.strip_prefix("super::") {
