@@ -14,6 +14,7 @@ pub async fn events(app: &App, entity_type: &str, id: &str) -> Result<Vec<Event>
 }
 
 /// Every version the entity had, oldest first, from its events' after-snapshots.
+#[tracing::instrument(name = "history.versions", skip_all, fields(id = %id))]
 pub async fn versions<T: DeserializeOwned>(
     app: &App,
     entity_type: &str,

@@ -74,10 +74,12 @@ impl Store for SqlStore {
         self.backend
     }
 
+    #[tracing::instrument(name = "store.health", level = "debug", skip_all)]
     async fn health(&self) -> Result<Health> {
         migrate::health(&self.reader, self.backend).await
     }
 
+    #[tracing::instrument(name = "store.ensure_home_division", level = "debug", skip_all)]
     async fn ensure_home_division(
         &self,
         candidate: &Division,
@@ -98,14 +100,17 @@ impl Store for SqlStore {
         }
     }
 
+    #[tracing::instrument(name = "store.home_division", level = "debug", skip_all)]
     async fn home_division(&self) -> Result<Division> {
         divisions::home(&self.reader).await
     }
 
+    #[tracing::instrument(name = "store.get_division", level = "debug", skip_all)]
     async fn get_division(&self, id: &str) -> Result<Division> {
         divisions::get(&self.reader, id).await
     }
 
+    #[tracing::instrument(name = "store.list_divisions", level = "debug", skip_all)]
     async fn list_divisions(
         &self,
         filter: &DivisionFilter,
@@ -114,10 +119,12 @@ impl Store for SqlStore {
         divisions::list(&self.reader, filter, page).await
     }
 
+    #[tracing::instrument(name = "store.count_division_objects", level = "debug", skip_all)]
     async fn count_division_objects(&self, id: &str) -> Result<Vec<(String, i64)>> {
         divisions::object_counts(&self.reader, id).await
     }
 
+    #[tracing::instrument(name = "store.create_division", level = "debug", skip_all)]
     async fn create_division(&self, division: &Division, change: &Change) -> Result<()> {
         let division = division.clone();
         self.write(change, move |tx| {
@@ -126,6 +133,7 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.update_division", level = "debug", skip_all)]
     async fn update_division(
         &self,
         division: &Division,
@@ -139,6 +147,7 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.delete_division", level = "debug", skip_all)]
     async fn delete_division(&self, id: &str, change: &Change) -> Result<()> {
         let id = id.to_owned();
         self.write(change, move |tx| {
@@ -147,6 +156,7 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.create_user", level = "debug", skip_all)]
     async fn create_user(&self, record: &NewUserRecord<'_>, change: &Change) -> Result<()> {
         let (user, password_hash, grants) = (
             record.user.clone(),
@@ -162,18 +172,22 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.get_user", level = "debug", skip_all)]
     async fn get_user(&self, id: &str) -> Result<User> {
         users::get(&self.reader, id).await
     }
 
+    #[tracing::instrument(name = "store.find_user_login", level = "debug", skip_all)]
     async fn find_user_login(&self, email: &str) -> Result<Option<(User, Option<String>)>> {
         users::find_login(&self.reader, email).await
     }
 
+    #[tracing::instrument(name = "store.list_users", level = "debug", skip_all)]
     async fn list_users(&self, filter: &UserFilter, page: Page) -> Result<Listing<User>> {
         users::list(&self.reader, filter, page).await
     }
 
+    #[tracing::instrument(name = "store.update_user", level = "debug", skip_all)]
     async fn update_user(
         &self,
         user: &User,
@@ -195,6 +209,7 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.set_user_password", level = "debug", skip_all)]
     async fn set_user_password(
         &self,
         user: &User,
@@ -213,10 +228,12 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.grants", level = "debug", skip_all)]
     async fn grants(&self, subject_id: &str) -> Result<Vec<Grant>> {
         auth::grants(&self.reader, subject_id).await
     }
 
+    #[tracing::instrument(name = "store.upsert_client", level = "debug", skip_all)]
     async fn upsert_client(
         &self,
         client: &OAuthClient,
@@ -234,10 +251,12 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.get_client", level = "debug", skip_all)]
     async fn get_client(&self, id: &str) -> Result<OAuthClient> {
         auth::get_client(&self.reader, id).await
     }
 
+    #[tracing::instrument(name = "store.insert_token", level = "debug", skip_all)]
     async fn insert_token(&self, token: &TokenRecord) -> Result<()> {
         let token = token.clone();
         // Tokens are not audited: the unit records no change.
@@ -247,10 +266,12 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.get_token", level = "debug", skip_all)]
     async fn get_token(&self, token_hash: &str) -> Result<TokenRecord> {
         auth::get_token(&self.reader, token_hash).await
     }
 
+    #[tracing::instrument(name = "store.delete_expired_tokens", level = "debug", skip_all)]
     async fn delete_expired_tokens(&self, now: Timestamp) -> Result<u64> {
         self.write_all(&[], move |tx| {
             Box::pin(async move { auth::delete_expired_tokens(tx, now).await })
@@ -258,6 +279,7 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.write_documents", level = "debug", skip_all)]
     async fn write_documents(&self, writes: &[DocumentWrite], changes: &[Change]) -> Result<()> {
         let writes = writes.to_vec();
         self.write_all(changes, move |tx| {
@@ -271,10 +293,12 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.get_document", level = "debug", skip_all)]
     async fn get_document(&self, kind: &'static str, id: &str) -> Result<Document> {
         documents::get(&self.reader, kind, id).await
     }
 
+    #[tracing::instrument(name = "store.list_documents", level = "debug", skip_all)]
     async fn list_documents(
         &self,
         kind: &'static str,
@@ -283,10 +307,12 @@ impl Store for SqlStore {
         documents::list(&self.reader, kind, filter).await
     }
 
+    #[tracing::instrument(name = "store.count_documents", level = "debug", skip_all)]
     async fn count_documents(&self, kind: &'static str) -> Result<i64> {
         documents::count(&self.reader, kind).await
     }
 
+    #[tracing::instrument(name = "store.insert_workitems", level = "debug", skip_all)]
     async fn insert_workitems(&self, items: &[Workitem], changes: &[Change]) -> Result<()> {
         let mut steps = items
             .iter()
@@ -296,6 +322,7 @@ impl Store for SqlStore {
         self.writer.run_steps(steps).await
     }
 
+    #[tracing::instrument(name = "store.update_workitem", level = "debug", skip_all)]
     async fn update_workitem(
         &self,
         workitem: &Workitem,
@@ -311,6 +338,7 @@ impl Store for SqlStore {
         self.writer.run_steps(steps).await
     }
 
+    #[tracing::instrument(name = "store.delete_workitem", level = "debug", skip_all)]
     async fn delete_workitem(&self, id: &str, change: &Change) -> Result<()> {
         let id = id.to_owned();
         self.write(change, move |tx| {
@@ -319,10 +347,12 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.get_workitem", level = "debug", skip_all)]
     async fn get_workitem(&self, id: &str) -> Result<Workitem> {
         workitems::get(&self.reads, id).await
     }
 
+    #[tracing::instrument(name = "store.query_workitems", level = "debug", skip_all)]
     async fn query_workitems(&self, query: &WorkitemQuery) -> Result<Vec<Workitem>> {
         // In place only when an equality on a key bounds the rows to a few (a workitem by id, a
         // case's workitems); any other query may scan, so it runs off the caller's thread.
@@ -334,14 +364,17 @@ impl Store for SqlStore {
         }
     }
 
+    #[tracing::instrument(name = "store.count_workitems", level = "debug", skip_all)]
     async fn count_workitems(&self, query: &WorkitemQuery) -> Result<i64> {
         workitems::count(&self.reader, self.backend, query).await
     }
 
+    #[tracing::instrument(name = "store.due_workitem_transitions", level = "debug", skip_all)]
     async fn due_workitem_transitions(&self, now: Timestamp, limit: i64) -> Result<Vec<Workitem>> {
         workitems::due_transitions(&self.reader, now, limit).await
     }
 
+    #[tracing::instrument(name = "store.event_at_version", level = "debug", skip_all)]
     async fn event_at_version(
         &self,
         entity_type: &str,
@@ -351,14 +384,17 @@ impl Store for SqlStore {
         audit::event_at_version(&self.reader, entity_type, entity_id, version).await
     }
 
+    #[tracing::instrument(name = "store.events", level = "debug", skip_all)]
     async fn events(&self, entity_type: &str, entity_id: &str) -> Result<Vec<Event>> {
         audit::events(&self.reader, entity_type, entity_id).await
     }
 
+    #[tracing::instrument(name = "store.outbox_len", level = "debug", skip_all)]
     async fn outbox_len(&self) -> Result<i64> {
         audit::outbox_len(&self.reader).await
     }
 
+    #[tracing::instrument(name = "store.create_contact", level = "debug", skip_all)]
     async fn create_contact(&self, contact: &Contact, change: &Change) -> Result<()> {
         let contact = contact.clone();
         self.write(change, move |tx| {
@@ -367,6 +403,7 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.update_contact", level = "debug", skip_all)]
     async fn update_contact(
         &self,
         contact: &Contact,
@@ -380,6 +417,7 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.delete_contact", level = "debug", skip_all)]
     async fn delete_contact(&self, id: &str, expected_version: i64, change: &Change) -> Result<()> {
         let id = id.to_owned();
         self.write(change, move |tx| {
@@ -388,14 +426,17 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.get_contact", level = "debug", skip_all)]
     async fn get_contact(&self, id: &str) -> Result<Contact> {
         contacts::get(&self.reader, id).await
     }
 
+    #[tracing::instrument(name = "store.list_contacts", level = "debug", skip_all)]
     async fn list_contacts(&self, filter: &ContactFilter, page: Page) -> Result<Listing<Contact>> {
         contacts::list(&self.reader, filter, page).await
     }
 
+    #[tracing::instrument(name = "store.create_contact_note", level = "debug", skip_all)]
     async fn create_contact_note(&self, note: &Note, change: &Change) -> Result<()> {
         let note = note.clone();
         self.write(change, move |tx| {
@@ -404,6 +445,7 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.update_contact_note", level = "debug", skip_all)]
     async fn update_contact_note(
         &self,
         note: &Note,
@@ -417,6 +459,7 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.delete_contact_note", level = "debug", skip_all)]
     async fn delete_contact_note(&self, contact_id: &str, id: &str, change: &Change) -> Result<()> {
         let contact_id = contact_id.to_owned();
         let id = id.to_owned();
@@ -426,10 +469,12 @@ impl Store for SqlStore {
         .await
     }
 
+    #[tracing::instrument(name = "store.get_contact_note", level = "debug", skip_all)]
     async fn get_contact_note(&self, contact_id: &str, id: &str) -> Result<Note> {
         contacts::get_note(&self.reader, contact_id, id).await
     }
 
+    #[tracing::instrument(name = "store.list_contact_notes", level = "debug", skip_all)]
     async fn list_contact_notes(
         &self,
         contact_id: &str,
@@ -439,30 +484,37 @@ impl Store for SqlStore {
         contacts::list_notes(&self.reader, contact_id, descending, page).await
     }
 
+    #[tracing::instrument(name = "store.commit_unit", level = "debug", skip_all)]
     async fn commit_unit(&self, unit: &UnitOfWork) -> Result<Option<String>> {
         commit::unit(&self.writer, unit).await
     }
 
+    #[tracing::instrument(name = "store.get_case", level = "debug", skip_all)]
     async fn get_case(&self, id: &str) -> Result<Case> {
         cases::get(&self.reads, id).await
     }
 
+    #[tracing::instrument(name = "store.get_case_by_reference", level = "debug", skip_all)]
     async fn get_case_by_reference(&self, reference: &str) -> Result<Case> {
         cases::get_by_reference(&self.reader, reference).await
     }
 
+    #[tracing::instrument(name = "store.cases_by_contact", level = "debug", skip_all)]
     async fn cases_by_contact(&self, contact_id: &str, limit: i64) -> Result<Vec<Case>> {
         cases::by_contact(&self.reader, contact_id, limit).await
     }
 
+    #[tracing::instrument(name = "store.caseplan_has_cases", level = "debug", skip_all)]
     async fn caseplan_has_cases(&self, caseplan_id: &str) -> Result<bool> {
         cases::exists_for_caseplan(&self.reader, caseplan_id).await
     }
 
+    #[tracing::instrument(name = "store.query_cases", level = "debug", skip_all)]
     async fn query_cases(&self, query: &CaseQuery) -> Result<Vec<Case>> {
         cases::query(&self.reader, query).await
     }
 
+    #[tracing::instrument(name = "store.count_cases", level = "debug", skip_all)]
     async fn count_cases(&self, query: &CaseQuery) -> Result<i64> {
         cases::count(&self.reader, query).await
     }

@@ -75,6 +75,7 @@ impl Stored for Association {
 }
 
 /// Every case association of an interaction the caller may see.
+#[tracing::instrument(name = "case_management.activity.find_associations", skip_all, fields(caller = %caller.subject_id, workitem_id = ?workitem_id))]
 pub async fn find_associations(
     app: &App,
     caller: &Principal,
@@ -113,6 +114,7 @@ pub async fn find_associations(
     Ok(found)
 }
 
+#[tracing::instrument(name = "case_management.activity.add_comment", skip_all, fields(caller = %caller.subject_id, case_id = %case_id))]
 pub async fn add_comment(
     app: &App,
     caller: &Principal,
@@ -144,6 +146,7 @@ pub async fn add_comment(
     Ok(c)
 }
 
+#[tracing::instrument(name = "case_management.activity.comments", skip_all, fields(caller = %caller.subject_id, case_id = %case_id))]
 pub async fn comments(app: &App, caller: &Principal, case_id: &str) -> Result<Vec<Comment>> {
     cases::get(app, caller, case_id).await?;
     let mut all: Vec<Comment> = documents::list(app, caller, Some(case_id)).await?;
@@ -151,6 +154,7 @@ pub async fn comments(app: &App, caller: &Principal, case_id: &str) -> Result<Ve
     Ok(all)
 }
 
+#[tracing::instrument(name = "case_management.activity.comment", skip_all, fields(caller = %caller.subject_id, case_id = %case_id, id = %id))]
 pub async fn comment(app: &App, caller: &Principal, case_id: &str, id: &str) -> Result<Comment> {
     cases::get(app, caller, case_id).await?;
     let c: Comment = documents::load(app, caller, id).await?;
@@ -161,6 +165,7 @@ pub async fn comment(app: &App, caller: &Principal, case_id: &str, id: &str) -> 
 }
 
 /// Deletes a comment: one's own (`mine`), or any with edit rights on the case.
+#[tracing::instrument(name = "case_management.activity.delete_comment", skip_all, fields(caller = %caller.subject_id, case_id = %case_id, id = %id))]
 pub async fn delete_comment(
     app: &App,
     caller: &Principal,
@@ -209,6 +214,7 @@ fn current_stage(case: &Case) -> (Option<String>, Option<String>) {
         .unwrap_or((None, None))
 }
 
+#[tracing::instrument(name = "case_management.activity.associate", skip_all, fields(caller = %caller.subject_id, case_id = %case_id, workitem_id = ?workitem_id))]
 pub async fn associate(
     app: &App,
     caller: &Principal,
@@ -267,6 +273,7 @@ pub async fn associate(
 }
 
 /// Stored associations plus one Activity per stage workitem, oldest first.
+#[tracing::instrument(name = "case_management.activity.associations", skip_all, fields(caller = %caller.subject_id, case_id = %case_id))]
 pub async fn associations(
     app: &App,
     caller: &Principal,

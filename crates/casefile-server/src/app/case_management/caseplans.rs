@@ -190,6 +190,7 @@ async fn check_intent(app: &App, caller: &Principal, intent: Option<&str>) -> Re
     Ok(())
 }
 
+#[tracing::instrument(name = "case_management.caseplans.create", skip_all, fields(caller = %caller.subject_id))]
 pub async fn create(
     app: &App,
     caller: &Principal,
@@ -284,10 +285,12 @@ pub async fn create(
     Ok((header, plan))
 }
 
+#[tracing::instrument(name = "case_management.caseplans.header", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn header(app: &App, caller: &Principal, id: &str) -> Result<Caseplan> {
     documents::load(app, caller, id).await
 }
 
+#[tracing::instrument(name = "case_management.caseplans.version", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn version(app: &App, caller: &Principal, id: &str, v: i64) -> Result<CaseplanVersion> {
     let h = header(app, caller, id).await?;
     if v < 1 || v > h.latest {
@@ -297,6 +300,7 @@ pub async fn version(app: &App, caller: &Principal, id: &str, v: i64) -> Result<
     Ok(s.plan)
 }
 
+#[tracing::instrument(name = "case_management.caseplans.latest", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn latest(
     app: &App,
     caller: &Principal,
@@ -308,6 +312,7 @@ pub async fn latest(
 }
 
 /// The published version cases are created from.
+#[tracing::instrument(name = "case_management.caseplans.published", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn published(
     app: &App,
     caller: &Principal,
@@ -328,6 +333,7 @@ pub async fn published(
 
 /// Loads the latest version for editing (it must be a draft), lets `change` edit it, and
 /// saves version and header together.
+#[tracing::instrument(name = "case_management.caseplans.edit_draft", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn edit_draft<F>(
     app: &App,
     caller: &Principal,
@@ -369,6 +375,7 @@ where
     Ok((next_header, plan))
 }
 
+#[tracing::instrument(name = "case_management.caseplans.update", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn update(
     app: &App,
     caller: &Principal,
@@ -418,6 +425,7 @@ pub fn new_stageplan(name: &str, description: Option<String>, now: Timestamp) ->
 
 /// Checks a worktype may serve as a stage's activity: visible, in the caseplan's division,
 /// and built on the caseplan's schema.
+#[tracing::instrument(name = "case_management.caseplans.check_worktype", skip_all, fields(caller = %caller.subject_id))]
 pub async fn check_worktype(
     app: &App,
     caller: &Principal,
@@ -448,6 +456,7 @@ pub async fn check_worktype(
 }
 
 /// Publishes the latest draft after checking it is complete.
+#[tracing::instrument(name = "case_management.caseplans.publish", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn publish(
     app: &App,
     caller: &Principal,
@@ -504,6 +513,7 @@ pub async fn publish(
 }
 
 /// A new draft copied from the latest (published) version.
+#[tracing::instrument(name = "case_management.caseplans.new_version", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn new_version(
     app: &App,
     caller: &Principal,
@@ -537,6 +547,7 @@ pub async fn new_version(
 }
 
 /// Deletes a caseplan that no case was created from.
+#[tracing::instrument(name = "case_management.caseplans.delete", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let h: Caseplan = documents::load_for_edit(app, caller, id).await?;
     if app.store.caseplan_has_cases(id).await? {

@@ -61,6 +61,7 @@ fn parse(json_schema: &Value) -> Result<SchemaDefinition> {
     Ok(schema::parse(json_schema)?)
 }
 
+#[tracing::instrument(name = "task.schemas.create", skip_all, fields(caller = %caller.subject_id))]
 pub async fn create(
     app: &App,
     caller: &Principal,
@@ -104,6 +105,7 @@ pub async fn create(
 }
 
 /// A new version; `version` must be the current one.
+#[tracing::instrument(name = "task.schemas.update", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn update(
     app: &App,
     caller: &Principal,
@@ -149,6 +151,7 @@ pub async fn update(
     Ok(next)
 }
 
+#[tracing::instrument(name = "task.schemas.delete", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current: Schema = documents::load_for_edit(app, caller, id).await?;
     let mut batch = Batch::default();
@@ -162,6 +165,7 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     batch.commit(app, "schema").await
 }
 
+#[tracing::instrument(name = "task.schemas.latest_version", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn latest_version(app: &App, caller: &Principal, id: &str) -> Result<i64> {
     let s: Schema = documents::load(app, caller, id).await?;
     if !s.enabled {
@@ -171,6 +175,7 @@ pub async fn latest_version(app: &App, caller: &Principal, id: &str) -> Result<i
 }
 
 /// One version of a schema, read from the event that made it.
+#[tracing::instrument(name = "task.schemas.version", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn version(app: &App, caller: &Principal, id: &str, version: i64) -> Result<Schema> {
     let latest: Schema = documents::load(app, caller, id).await?;
     if version == latest.version {
@@ -187,6 +192,7 @@ pub async fn version(app: &App, caller: &Principal, id: &str, version: i64) -> R
     documents::from_value(after)
 }
 
+#[tracing::instrument(name = "task.schemas.versions", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn versions(app: &App, caller: &Principal, id: &str) -> Result<Vec<Schema>> {
     let _: Schema = documents::load(app, caller, id).await?;
     let events = app.store.events(Schema::KIND, id).await?;
@@ -199,6 +205,7 @@ pub async fn versions(app: &App, caller: &Principal, id: &str) -> Result<Vec<Sch
 
 /// The parsed definition workitems of this schema version are validated against. A version
 /// never changes once written, so its parse is cached for as long as the process runs.
+#[tracing::instrument(name = "task.schemas.definition", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn definition(
     app: &App,
     caller: &Principal,

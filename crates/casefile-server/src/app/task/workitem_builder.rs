@@ -23,6 +23,7 @@ pub fn is_self(caller: &Principal, user_id: Option<&str>) -> bool {
     caller.kind == SubjectKind::User && user_id == Some(caller.subject_id.as_str())
 }
 
+#[tracing::instrument(name = "task.workitem_builder.check_assignee", skip_all)]
 pub async fn check_assignee(app: &App, assignee: Option<&str>) -> Result<()> {
     if let Some(id) = assignee {
         match crate::app::users::cached(app, id).await {
@@ -39,6 +40,7 @@ pub async fn check_assignee(app: &App, assignee: Option<&str>) -> Result<()> {
     Ok(())
 }
 
+#[tracing::instrument(name = "task.workitem_builder.type_status", skip_all, fields(caller = %caller.subject_id))]
 pub async fn type_status(
     app: &App,
     caller: &Principal,
@@ -58,6 +60,7 @@ pub async fn type_status(
     Ok(s)
 }
 
+#[tracing::instrument(name = "task.workitem_builder.workbin_division", skip_all, fields(caller = %caller.subject_id))]
 pub async fn workbin_division(app: &App, caller: &Principal, workbin_id: &str) -> Result<String> {
     let workbin: Workbin = documents::load(app, caller, workbin_id)
         .await
@@ -65,6 +68,7 @@ pub async fn workbin_division(app: &App, caller: &Principal, workbin_id: &str) -
     Ok(workbin.division_id)
 }
 
+#[tracing::instrument(name = "task.workitem_builder.validated_fields", skip_all, fields(caller = %caller.subject_id, schema_id = ?schema_id))]
 pub async fn validated_fields(
     app: &App,
     caller: &Principal,
@@ -87,6 +91,7 @@ pub async fn validated_fields(
 }
 
 /// Builds a workitem from the draft, checking every reference; does not store it.
+#[tracing::instrument(name = "task.workitem_builder.prepare", skip_all, fields(caller = %caller.subject_id, type_id = %type_id))]
 pub async fn prepare(
     app: &App,
     caller: &Principal,
