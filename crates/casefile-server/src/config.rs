@@ -18,7 +18,9 @@ pub struct Config {
     pub listen: SocketAddr,
     /// `sqlite://path` (created if missing) or `postgres://user@host/db`.
     pub database_url: String,
-    /// Requests per minute per OAuth client; 0 turns the limit off.
+    /// Requests per minute per OAuth client; 0 turns the limit off. Each node counts on its
+    /// own, so N nodes admit up to N times this many (a shared counter would cost a database
+    /// write per request).
     pub rate_limit_per_minute: u32,
     /// Lifetime of issued access tokens.
     pub token_ttl_seconds: u32,
