@@ -18,7 +18,7 @@ use crate::api::etag;
 use crate::api::extract::{Caller, JsonBody, PathParams, QueryParams};
 use crate::app::App;
 use crate::app::case_management::cases::{self as use_cases, Input};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 
 pub fn router() -> OpenApiRouter<App> {
     OpenApiRouter::new()
@@ -187,11 +187,6 @@ async fn post_cases(
     Caller(caller): Caller,
     JsonBody(body): JsonBody<CaseCreate>,
 ) -> ApiResult<(HeaderMap, Json<CaseDto>)> {
-    if let Some(w) = &body.workitem_id {
-        crate::app::task::workitems::get(&app, &caller, w)
-            .await
-            .map_err(|_| ApiError::bad_request("workitemId", "workitem not found"))?;
-    }
     let input = Input {
         caseplan_id: body.caseplan_id,
         owner_id: body.owner_id,

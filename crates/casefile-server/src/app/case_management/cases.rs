@@ -222,6 +222,7 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> Result<Case>
     {
         return Err(Error::bad_request("ownerId", "no user has this id"));
     }
+    workitem_builder::check_reference(app, caller, input.workitem_id.as_deref()).await?;
     crate::app::contacts::check_reference(app, caller, input.external_contact_id.as_deref())
         .await?;
     let data = intake_data(app, caller, &plan, &input.intake).await?;

@@ -18,6 +18,34 @@ use crate::app::{Actor, App, change, new_id, snapshot};
 
 pub const ENTITY: &str = "workitem";
 
+/// The workitem if the caller may see it; 404 otherwise.
+#[tracing::instrument(name = "task.workitems.get", skip_all, fields(caller = %caller.subject_id, id = %id))]
+pub async fn visible(app: &App, caller: &Principal, id: &str) -> Result<Workitem> {
+    let w = match app.store.get_workitem(id).await {
+        Ok(w) => w,
+        Err(StoreError::NotFound) => return Err(Error::not_found("workitem")),
+        Err(e) => return Err(e.into()),
+    };
+    if !caller.can(Permission::WorkitemView, &w.division_id) {
+        return Err(Error::not_found("workitem"));
+    }
+    Ok(w)
+}
+
+/// A reference to a workitem (`workitemId` of a new case) must name one the caller may see.
+pub async fn check_reference(
+    app: &App,
+    caller: &Principal,
+    workitem_id: Option<&str>,
+) -> Result<()> {
+    if let Some(id) = workitem_id {
+        visible(app, caller, id)
+            .await
+            .map_err(Error::missing_as("workitemId", "workitem not found"))?;
+    }
+    Ok(())
+}
+
 /// Whether the caller is the user `user_id`.
 pub fn is_self(caller: &Principal, user_id: Option<&str>) -> bool {
     caller.kind == SubjectKind::User && user_id == Some(caller.subject_id.as_str())

@@ -18,17 +18,8 @@ use super::workitem_builder::{
 };
 
 /// The workitem if the caller may see it; 404 otherwise.
-#[tracing::instrument(name = "task.workitems.get", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<Workitem> {
-    let w = match app.store.get_workitem(id).await {
-        Ok(w) => w,
-        Err(StoreError::NotFound) => return Err(Error::not_found("workitem")),
-        Err(e) => return Err(e.into()),
-    };
-    if !caller.can(Permission::WorkitemView, &w.division_id) {
-        return Err(Error::not_found("workitem"));
-    }
-    Ok(w)
+    super::workitem_builder::visible(app, caller, id).await
 }
 
 /// Changing any workitem needs `WorkitemEdit`; agents may change their own (`WorkitemEditOwn`).
