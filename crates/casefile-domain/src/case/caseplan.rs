@@ -422,3 +422,19 @@ mod tests {
         );
     }
 }
+
+/// The caseplan header: what every version shares (name, division, reference prefix), which
+/// version is the latest and which is published. Each version is a [`CaseplanVersion`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub id: String,
+    pub name: String,
+    pub division_id: Option<String>,
+    pub reference_prefix: String,
+    pub latest: i64,
+    pub published: Option<i64>,
+    pub version: i64,
+    pub date_created: Timestamp,
+    pub date_modified: Timestamp,
+    pub date_published: Option<Timestamp>,
+}

@@ -14,7 +14,7 @@ use crate::api::common::{CursorListing, DIVISIONS, Reference, USERS, instant};
 use crate::api::extract::{Caller, JsonBody, PathParams};
 use crate::api::nullable;
 use crate::app::App;
-use crate::app::case_management::caseplans::{self as use_cases, Caseplan};
+use crate::app::case_management::caseplans::{self as use_cases, Header};
 use crate::app::task::documents;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 
@@ -116,7 +116,7 @@ pub struct CaseplanDto {
     pub self_uri: String,
 }
 
-fn to_dto(h: &Caseplan, v: &CaseplanVersion) -> CaseplanDto {
+fn to_dto(h: &Header, v: &CaseplanVersion) -> CaseplanDto {
     let division = match &v.division_id {
         Some(d) => Reference::new(d, None, DIVISIONS),
         None => Reference {
@@ -231,7 +231,7 @@ async fn post_caseplans(
 }
 
 async fn all(app: &App, caller: &Principal) -> ApiResult<Vec<CaseplanDto>> {
-    let headers: Vec<Caseplan> = documents::list(app, caller, None).await?;
+    let headers: Vec<Header> = documents::list(app, caller, None).await?;
     let mut out = Vec::with_capacity(headers.len());
     for h in headers {
         let v = use_cases::version(app, caller, &h.id, h.latest).await?;
@@ -441,7 +441,7 @@ pub(super) async fn load_version(
     caller: &Principal,
     id: &str,
     v: &str,
-) -> ApiResult<(Caseplan, CaseplanVersion)> {
+) -> ApiResult<(Header, CaseplanVersion)> {
     let h = use_cases::header(app, caller, id).await?;
     let v = use_cases::version(app, caller, id, parse_version(v)?).await?;
     Ok((h, v))

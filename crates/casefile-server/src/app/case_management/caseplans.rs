@@ -12,26 +12,13 @@ use casefile_domain::task::worktype::Worktype;
 use serde::{Deserialize, Serialize};
 
 use crate::app::error::{Error, Result};
+pub use casefile_domain::case::caseplan::Header;
+
 use crate::app::task::documents::{self, Batch, Stored};
 use crate::app::task::schemas::{self, Schema};
 use crate::app::{Actor, App, new_id};
 
-/// The caseplan header.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Caseplan {
-    pub id: String,
-    pub name: String,
-    pub division_id: Option<String>,
-    pub reference_prefix: String,
-    pub latest: i64,
-    pub published: Option<i64>,
-    pub version: i64,
-    pub date_created: Timestamp,
-    pub date_modified: Timestamp,
-    pub date_published: Option<Timestamp>,
-}
-
-impl Stored for Caseplan {
+impl Stored for Header {
     const KIND: &'static str = "caseplan";
     const WHAT: &'static str = "caseplan";
     const VIEW: Permission = Permission::CaseplanView;
@@ -195,7 +182,7 @@ pub async fn create(
     app: &App,
     caller: &Principal,
     input: Input,
-) -> Result<(Caseplan, CaseplanVersion)> {
+) -> Result<(Header, CaseplanVersion)> {
     let name = input
         .name
         .clone()
@@ -262,7 +249,7 @@ pub async fn create(
             .await
             .map_err(Error::missing_as("dataSchemas", "schema not found"))?;
     }
-    let header = Caseplan {
+    let header = Header {
         id,
         name: plan.name.clone(),
         division_id,
@@ -286,7 +273,7 @@ pub async fn create(
 }
 
 #[tracing::instrument(name = "case_management.caseplans.header", skip_all, fields(caller = %caller.subject_id, id = %id))]
-pub async fn header(app: &App, caller: &Principal, id: &str) -> Result<Caseplan> {
+pub async fn header(app: &App, caller: &Principal, id: &str) -> Result<Header> {
     documents::load(app, caller, id).await
 }
 
@@ -301,11 +288,7 @@ pub async fn version(app: &App, caller: &Principal, id: &str, v: i64) -> Result<
 }
 
 #[tracing::instrument(name = "case_management.caseplans.latest", skip_all, fields(caller = %caller.subject_id, id = %id))]
-pub async fn latest(
-    app: &App,
-    caller: &Principal,
-    id: &str,
-) -> Result<(Caseplan, CaseplanVersion)> {
+pub async fn latest(app: &App, caller: &Principal, id: &str) -> Result<(Header, CaseplanVersion)> {
     let h = header(app, caller, id).await?;
     let v = version(app, caller, id, h.latest).await?;
     Ok((h, v))
@@ -317,7 +300,7 @@ pub async fn published(
     app: &App,
     caller: &Principal,
     id: &str,
-) -> Result<(Caseplan, CaseplanVersion)> {
+) -> Result<(Header, CaseplanVersion)> {
     let h = header(app, caller, id)
         .await
         .map_err(Error::missing_as("caseplanId", "caseplan not found"))?;
@@ -339,11 +322,11 @@ pub async fn edit_draft<F>(
     caller: &Principal,
     id: &str,
     change: F,
-) -> Result<(Caseplan, CaseplanVersion)>
+) -> Result<(Header, CaseplanVersion)>
 where
     F: FnOnce(&mut CaseplanVersion) -> Result<()>,
 {
-    let h: Caseplan = documents::load_for_edit(app, caller, id).await?;
+    let h: Header = documents::load_for_edit(app, caller, id).await?;
     let current: StoredVersion = documents::load(app, caller, &version_id(id, h.latest)).await?;
     current.plan.require_draft()?;
     let now = app.clock.now();
@@ -381,7 +364,7 @@ pub async fn update(
     caller: &Principal,
     id: &str,
     input: Input,
-) -> Result<(Caseplan, CaseplanVersion)> {
+) -> Result<(Header, CaseplanVersion)> {
     if input.division_id.is_some() {
         return Err(Error::bad_request(
             "divisionId",
@@ -457,12 +440,8 @@ pub async fn check_worktype(
 
 /// Publishes the latest draft after checking it is complete.
 #[tracing::instrument(name = "case_management.caseplans.publish", skip_all, fields(caller = %caller.subject_id, id = %id))]
-pub async fn publish(
-    app: &App,
-    caller: &Principal,
-    id: &str,
-) -> Result<(Caseplan, CaseplanVersion)> {
-    let h: Caseplan = documents::load_for_edit(app, caller, id).await?;
+pub async fn publish(app: &App, caller: &Principal, id: &str) -> Result<(Header, CaseplanVersion)> {
+    let h: Header = documents::load_for_edit(app, caller, id).await?;
     let current: StoredVersion = documents::load(app, caller, &version_id(id, h.latest)).await?;
     current.plan.require_draft()?;
     if let Some(problem) = current.plan.publish_problems().into_iter().next() {
@@ -518,8 +497,8 @@ pub async fn new_version(
     app: &App,
     caller: &Principal,
     id: &str,
-) -> Result<(Caseplan, CaseplanVersion)> {
-    let h: Caseplan = documents::load_for_edit(app, caller, id).await?;
+) -> Result<(Header, CaseplanVersion)> {
+    let h: Header = documents::load_for_edit(app, caller, id).await?;
     let current: StoredVersion = documents::load(app, caller, &version_id(id, h.latest)).await?;
     if current.plan.state == VersionState::Draft {
         return Err(Error::bad_request(
@@ -549,7 +528,7 @@ pub async fn new_version(
 /// Deletes a caseplan that no case was created from.
 #[tracing::instrument(name = "case_management.caseplans.delete", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
-    let h: Caseplan = documents::load_for_edit(app, caller, id).await?;
+    let h: Header = documents::load_for_edit(app, caller, id).await?;
     if app.store.caseplan_has_cases(id).await? {
         return Err(Error::conflict(
             "cases were created from this caseplan; it cannot be deleted",
