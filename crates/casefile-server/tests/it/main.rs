@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 mod auth;
+mod binary;
 mod cases;
 mod contacts;
 mod crash;
@@ -17,4 +18,5 @@ mod routes;
 mod shutdown;
 mod taskmanagement;
 mod tidy;
+mod two_nodes;
 mod users;
