@@ -4,7 +4,10 @@
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
 
 use serde_json::{Value, json};
 
@@ -189,5 +192,87 @@ pub async fn configure(client: &reqwest::Client, base: &str, token: &str) -> Pla
         closed,
         schema: s["id"].as_str().unwrap().to_owned(),
         workbin: wb["id"].as_str().unwrap().to_owned(),
+    }
+}
+
+/// Sends `signal` (`-KILL`, `-TERM`) to a node and reaps it.
+pub fn kill(child: &mut Child, signal: &str) {
+    assert!(
+        Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let _ = child.wait();
+}
+
+/// A client of several nodes that fails over: a request the node does not answer (down,
+/// killed mid-request, 5xx) goes to the next node, and waits while none answers.
+pub struct Failover {
+    pub client: reqwest::Client,
+    pub bases: [String; 2],
+    pub token: String,
+    /// Requests that had to be sent again.
+    pub retries: AtomicUsize,
+}
+
+pub enum Failure {
+    /// The node did not answer (down, or killed mid-request).
+    Down,
+    Refused(StatusCode, Value),
+}
+
+impl Failover {
+    async fn once(
+        &self,
+        node: usize,
+        method: &Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, Failure> {
+        let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap();
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.bases[node]))
+            .bearer_auth(&self.token)
+            .timeout(Duration::from_secs(20));
+        if let Some(b) = body {
+            request = request.json(b);
+        }
+        let response = request.send().await.map_err(|_| Failure::Down)?;
+        let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
+        let body: Value = response.json().await.map_err(|_| Failure::Down)?;
+        if status.is_success() {
+            Ok(body)
+        } else if status.is_server_error() {
+            Err(Failure::Down)
+        } else {
+            Err(Failure::Refused(status, body))
+        }
+    }
+
+    /// Calls `home`; while it is down, the other node; waits while both are.
+    pub async fn call(
+        &self,
+        home: usize,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, (StatusCode, Value)> {
+        for attempt in 0..600 {
+            let node = (home + attempt) % 2;
+            match self.once(node, &method, path, body.as_ref()).await {
+                Ok(v) => return Ok(v),
+                Err(Failure::Refused(s, b)) => return Err((s, b)),
+                Err(Failure::Down) => {
+                    self.retries.fetch_add(1, Ordering::SeqCst);
+                    if attempt % 2 == 1 {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                }
+            }
+        }
+        panic!("no node answered {method} {path} for a minute");
     }
 }

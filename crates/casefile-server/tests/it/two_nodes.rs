@@ -6,8 +6,8 @@
 #![allow(clippy::disallowed_methods)] // real processes need real time to start, work and die
 
 use std::collections::{BTreeMap, HashMap};
-use std::process::{Child, Command};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::process::Child;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,7 @@ use casefile_store::{PoolSizes, Store};
 use serde_json::{Value, json};
 use sqlx::Row;
 
-use crate::binary::{configure, free_port, start_with, token, wait_healthy};
+use crate::binary::{Failover, configure, free_port, kill, start_with, token, wait_healthy};
 use crate::harness::Harness;
 
 const TM: &str = "/api/v2/taskmanagement";
@@ -199,53 +199,15 @@ struct Ledger {
     /// Bulk terminate jobs and the workitems each was given.
     bulk_jobs: Vec<(String, Vec<String>)>,
     query_jobs: Vec<String>,
-    retries: usize,
 }
 
 struct Cluster {
-    client: reqwest::Client,
-    bases: [String; 2],
-    token: String,
+    nodes: Failover,
     ledger: Mutex<Ledger>,
     stop: AtomicBool,
 }
 
-enum Failure {
-    /// The node did not answer (down, or killed mid-request).
-    Down,
-    Refused(StatusCode, Value),
-}
-
 impl Cluster {
-    async fn once(
-        &self,
-        node: usize,
-        method: &Method,
-        path: &str,
-        body: Option<&Value>,
-    ) -> Result<Value, Failure> {
-        let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap();
-        let mut request = self
-            .client
-            .request(method, format!("{}{path}", self.bases[node]))
-            .bearer_auth(&self.token)
-            .timeout(Duration::from_secs(20));
-        if let Some(b) = body {
-            request = request.json(b);
-        }
-        let response = request.send().await.map_err(|_| Failure::Down)?;
-        let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
-        let body: Value = response.json().await.map_err(|_| Failure::Down)?;
-        if status.is_success() {
-            Ok(body)
-        } else if status.is_server_error() {
-            Err(Failure::Down)
-        } else {
-            Err(Failure::Refused(status, body))
-        }
-    }
-
-    /// Calls `home`; while it is down, the other node; waits while both are.
     async fn call(
         &self,
         home: usize,
@@ -253,20 +215,7 @@ impl Cluster {
         path: &str,
         body: Option<Value>,
     ) -> Result<Value, (StatusCode, Value)> {
-        for attempt in 0..600 {
-            let node = (home + attempt) % 2;
-            match self.once(node, &method, path, body.as_ref()).await {
-                Ok(v) => return Ok(v),
-                Err(Failure::Refused(s, b)) => return Err((s, b)),
-                Err(Failure::Down) => {
-                    self.ledger.lock().unwrap().retries += 1;
-                    if attempt % 2 == 1 {
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                    }
-                }
-            }
-        }
-        panic!("no node answered {method} {path} for a minute");
+        self.nodes.call(home, method, path, body).await
     }
 }
 
@@ -443,17 +392,6 @@ fn node(url: &str, port: u16, name: &str) -> Child {
     )
 }
 
-fn kill(child: &mut Child, signal: &str) {
-    assert!(
-        Command::new("kill")
-            .args([signal, &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let _ = child.wait();
-}
-
 /// The extra worktypes: one whose workitems bulk jobs terminate, one whose "Waiting" status
 /// moves on to "Closed" by itself at `fire_at` (a time of day: delays are at least 60 s, so
 /// every auto workitem of the run falls due at once, just after the clients stop, and both
@@ -542,9 +480,12 @@ async fn two_nodes_share_one_postgres_through_a_kill() {
     let fire_at = chrono::Utc::now() + chrono::Duration::seconds(seconds as i64 + 5);
     let setup = Arc::new(seed(&client, &bases[0], &t, fire_at).await);
     let cluster = Arc::new(Cluster {
-        client: client.clone(),
-        bases: bases.clone(),
-        token: t,
+        nodes: Failover {
+            client: client.clone(),
+            bases: bases.clone(),
+            token: t,
+            retries: AtomicUsize::new(0),
+        },
         ledger: Mutex::new(Ledger::default()),
         stop: AtomicBool::new(false),
     });
@@ -822,7 +763,10 @@ async fn two_nodes_share_one_postgres_through_a_kill() {
         ("jobs resumed after the kill", resumed),
         ("auto-transition workitems", ledger.auto_workitems.len()),
         ("of them closed by the worker", auto_closed),
-        ("requests retried on the other node", ledger.retries),
+        (
+            "requests retried on the other node",
+            cluster.nodes.retries.load(Ordering::SeqCst),
+        ),
         (
             "killed while running a bulk job (0/1)",
             usize::from(caught_running),
