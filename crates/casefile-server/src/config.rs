@@ -37,6 +37,12 @@ pub struct Config {
     pub log_format: String,
     /// Base URL the server is reachable at, for printed links.
     pub public_url: Option<String>,
+    /// This process's name among the nodes sharing the database (job leases record it);
+    /// a fresh random id when unset. Two live processes must never share one.
+    pub node_id: Option<String>,
+    /// How long a node's claim on a background job lasts without renewal; a job whose node
+    /// died is resumed by another node this long after its last renewal.
+    pub job_lease_seconds: u32,
 }
 
 impl Default for Config {
@@ -53,6 +59,8 @@ impl Default for Config {
             admin_client_secret: None,
             log_format: "text".to_owned(),
             public_url: None,
+            node_id: None,
+            job_lease_seconds: 30,
         }
     }
 }
@@ -77,6 +85,8 @@ impl fmt::Debug for Config {
             )
             .field("log_format", &self.log_format)
             .field("public_url", &self.public_url)
+            .field("node_id", &self.node_id)
+            .field("job_lease_seconds", &self.job_lease_seconds)
             .finish()
     }
 }
@@ -131,6 +141,11 @@ impl Config {
         {
             return Err(Error::Invalid(
                 "admin_client_secret must be at least 16 characters".into(),
+            ));
+        }
+        if self.job_lease_seconds < 3 {
+            return Err(Error::Invalid(
+                "job_lease_seconds must be at least 3".into(),
             ));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {

@@ -1,5 +1,8 @@
 //! What every start does: make sure the home division exists and the bootstrap admin
 //! OAuth client (from `CASEFILE_ADMIN_CLIENT_ID`/`_SECRET`) matches the configuration.
+//!
+//! Several nodes may start at once on one database: each step tolerates another node doing
+//! the same at the same moment (a lost race is a conflict; the step reads again and retries).
 
 use casefile_domain::authz::{DivisionScope, Grant, Role};
 use casefile_store::{Division, Error as StoreError, OAuthClient};
@@ -44,7 +47,12 @@ async fn ensure_home(app: &App) -> anyhow::Result<Division> {
     Ok(app.store.ensure_home_division(&candidate, &change).await?)
 }
 
-/// Creates the client, or resets its name, secret and grants.
+/// How often a write that lost a race to another node is tried again on a fresh read.
+const RACE_RETRIES: usize = 10;
+
+/// Creates the client, or resets its name, secret and grants. Another node writing the same
+/// client at the same moment (both at one version: a conflict on the events' version) makes
+/// it read the client again and write the next version.
 pub async fn save_client(
     app: &App,
     id: &str,
@@ -52,11 +60,34 @@ pub async fn save_client(
     secret: &str,
     grants: &[Grant],
 ) -> anyhow::Result<()> {
+    let mut attempt = 0;
+    loop {
+        match try_save_client(app, id, name, secret, grants).await {
+            Err(StoreError::Conflict { constraint }) if attempt < RACE_RETRIES => {
+                attempt += 1;
+                tracing::info!(client_id = %id, %constraint, "another node wrote the client at the same time; retrying");
+            }
+            Err(e) => return Err(e.into()),
+            Ok(()) => {
+                app.sessions.invalidate();
+                return Ok(());
+            }
+        }
+    }
+}
+
+async fn try_save_client(
+    app: &App,
+    id: &str,
+    name: &str,
+    secret: &str,
+    grants: &[Grant],
+) -> Result<(), StoreError> {
     let now = app.clock.now();
     let (version, created) = match app.store.get_client(id).await {
         Ok(existing) => (existing.version + 1, existing.date_created),
         Err(StoreError::NotFound) => (1, now),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
     let client = OAuthClient {
         id: id.to_owned(),
@@ -84,9 +115,7 @@ pub async fn save_client(
         None,
         Some(json!({"name": name, "grants": grants_json}).into()),
     );
-    app.store.upsert_client(&client, grants, &change).await?;
-    app.sessions.invalidate();
-    Ok(())
+    app.store.upsert_client(&client, grants, &change).await
 }
 
 /// A new client with a fresh id and secret; returns both (the secret is shown only now).

@@ -36,6 +36,8 @@ pub struct App {
     pub sessions: Arc<sessions::Sessions>,
     pub caches: Arc<cache::Caches>,
     pub recent: Arc<recent::Recent>,
+    /// This process among the nodes sharing the database (`config.node_id`, or random).
+    pub node: Arc<str>,
 }
 
 impl App {
@@ -71,7 +73,12 @@ impl App {
 
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> Self {
         let sessions = Arc::new(sessions::Sessions::new(config.rate_limit_per_minute));
+        let node = match &config.node_id {
+            Some(id) => Arc::from(id.as_str()),
+            None => Arc::from(uuid::Uuid::new_v4().simple().to_string()),
+        };
         Self {
+            node,
             store,
             clock,
             config: Arc::new(config),

@@ -1,7 +1,8 @@
-//! Runs workitem jobs that are queued, requeues those a crash left running, and deletes
-//! finished jobs past their retention.
+//! Runs workitem jobs that are pending — queued, or running under a lease that ran out (their
+//! node died) — and deletes finished jobs past their retention. Safe on every node at once:
+//! each job is claimed with a versioned update (`app::task::job_lease`), and a job whose
+//! node's lease is live is left alone, also by a node that has just restarted.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -13,15 +14,11 @@ use crate::app::task::jobs;
 
 pub struct Jobs {
     pub app: App,
-    recovered: AtomicBool,
 }
 
 impl Jobs {
     pub fn new(app: App) -> Self {
-        Self {
-            app,
-            recovered: AtomicBool::new(false),
-        }
+        Self { app }
     }
 }
 
@@ -36,16 +33,9 @@ impl Worker for Jobs {
     }
 
     async fn tick(&self, now: Timestamp) -> anyhow::Result<Outcome> {
-        let pending = jobs::pending(&self.app).await?;
-        if !self.recovered.swap(true, Ordering::SeqCst) {
-            // At start nothing of ours is running: a Running job was cut off by a crash.
-            for id in &pending {
-                jobs::requeue_abandoned(&self.app, id).await?;
-            }
-        }
         let mut ran = 0;
-        for id in &pending {
-            if jobs::run(&self.app, id).await? {
+        for id in jobs::pending(&self.app, now).await? {
+            if jobs::run(&self.app, &id).await? {
                 ran += 1;
             }
         }

@@ -10,127 +10,11 @@ use std::time::Duration;
 use casefile_domain::case::engine::{CaseStatus, StageStatus};
 use casefile_domain::task::status::Category;
 use casefile_store::{PoolSizes, Store};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::harness::{ADMIN_ID, ADMIN_SECRET};
-use crate::shutdown::{free_port, start, wait_healthy};
+use crate::binary::{call, configure, free_port, start, token, wait_healthy};
 
 pub const KILLS: usize = 20;
-
-async fn token(client: &reqwest::Client, base: &str) -> String {
-    let reply: Value = client
-        .post(format!("{base}/oauth/token"))
-        .basic_auth(ADMIN_ID, Some(ADMIN_SECRET))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    reply["access_token"].as_str().unwrap().to_owned()
-}
-
-async fn call(
-    client: &reqwest::Client,
-    method: reqwest::Method,
-    url: String,
-    token: &str,
-    body: Option<Value>,
-) -> Result<Value, String> {
-    let mut request = client
-        .request(method, url)
-        .bearer_auth(token)
-        .timeout(Duration::from_secs(5));
-    if let Some(b) = body {
-        request = request.json(&b);
-    }
-    let response = request.send().await.map_err(|e| e.to_string())?;
-    let status = response.status();
-    let body: Value = response.json().await.map_err(|e| e.to_string())?;
-    if status.is_success() {
-        Ok(body)
-    } else {
-        Err(format!("{status} {body}"))
-    }
-}
-
-/// Schema, three worktypes and a published three-stage caseplan; returns (caseplan, closed status per worktype).
-async fn configure(
-    client: &reqwest::Client,
-    base: &str,
-    token: &str,
-) -> (String, HashMap<String, String>) {
-    let post = |path: &str, body: Value| {
-        call(
-            client,
-            reqwest::Method::POST,
-            format!("{base}{path}"),
-            token,
-            Some(body),
-        )
-    };
-    let schema = json!({"type": "object", "properties": {"order_id_identifier": {"allOf": [{"$ref": "#/definitions/identifier"}], "title": "Order"}}});
-    let s = post(
-        "/api/v2/taskmanagement/workitems/schemas",
-        json!({"name": "Crash", "jsonSchema": schema}),
-    )
-    .await
-    .unwrap();
-    let wb = post(
-        "/api/v2/taskmanagement/workbins",
-        json!({"name": "Crash bin"}),
-    )
-    .await
-    .unwrap();
-    let cp = post(
-        "/api/v2/casemanagement/caseplans",
-        json!({"name": "Crash plan", "referencePrefix": "CR", "dataSchemas": [{"id": s["id"]}],
-        "intakeSettings": [{"property": "order_id_identifier", "required": true}]}),
-    )
-    .await
-    .unwrap();
-    let cp_id = cp["id"].as_str().unwrap().to_owned();
-    let mut closed = HashMap::new();
-    let mut after: Option<String> = None;
-    for i in 0..3 {
-        let wt = post("/api/v2/taskmanagement/worktypes", json!({"name": format!("Crash stage {i}"), "defaultWorkbinId": wb["id"], "schemaId": s["id"]})).await.unwrap();
-        let wt_id = wt["id"].as_str().unwrap().to_owned();
-        let closed_id = wt["statuses"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["category"] == "Closed")
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        closed.insert(wt_id.clone(), closed_id);
-        let mut body = json!({"name": format!("Stage {i}")});
-        if let Some(a) = &after {
-            body["after"] = a.clone().into();
-        }
-        let sp = post(
-            &format!("/api/v2/casemanagement/caseplans/{cp_id}/stageplans"),
-            body,
-        )
-        .await
-        .unwrap();
-        let sp_id = sp["id"].as_str().unwrap().to_owned();
-        let steps = call(client, reqwest::Method::GET, format!("{base}/api/v2/casemanagement/caseplans/{cp_id}/versions/1/stageplans/{sp_id}/stepplans"), token, None).await.unwrap();
-        let st_id = steps["entities"][0]["id"].as_str().unwrap();
-        call(client, reqwest::Method::PATCH, format!("{base}/api/v2/casemanagement/caseplans/{cp_id}/stageplans/{sp_id}/stepplans/{st_id}"), token, Some(json!({"workitemSettings": {"worktypeId": wt_id}}))).await.unwrap();
-        after = Some(sp_id);
-    }
-    post(
-        &format!("/api/v2/casemanagement/caseplans/{cp_id}/publish"),
-        json!({}),
-    )
-    .await
-    .unwrap();
-    (cp_id, closed)
-}
 
 /// What the server acknowledged: cases created, and workitems it confirmed Closed.
 #[derive(Default)]
@@ -278,7 +162,8 @@ async fn kill_9_during_stage_transitions_leaves_no_half_advanced_case() {
     let mut first = Some(start(&url, port));
     wait_healthy(&client, &base).await;
     let t = token(&client, &base).await;
-    let (caseplan, closed) = configure(&client, &base, &t).await;
+    let plan = configure(&client, &base, &t).await;
+    let (caseplan, closed) = (plan.caseplan, plan.closed);
     let closed = Arc::new(closed);
     let acked = Arc::new(Mutex::new(Acked::default()));
     // A deterministic spread of kill moments between 40 and 400 ms into each run.

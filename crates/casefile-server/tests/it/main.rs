@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 mod auth;
+mod binary;
 mod case_consistency;
 mod cases;
 mod contacts;
@@ -19,4 +20,5 @@ mod routes;
 mod shutdown;
 mod taskmanagement;
 mod tidy;
+mod two_nodes;
 mod users;

@@ -1,64 +1,14 @@
 //! The real binary: SIGTERM during a burst of writes loses none of the acknowledged ones.
 #![allow(clippy::disallowed_methods)] // a real process needs real time to start and stop
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use casefile_store::{PoolSizes, Store};
 
+use crate::binary::{free_port, start, wait_healthy};
 use crate::harness::{ADMIN_ID, ADMIN_SECRET};
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The server's log, kept in the system temp dir so a failing run can be read.
-fn log_file(port: u16) -> Stdio {
-    let path = std::env::temp_dir().join(format!("casefile-it-{port}.log"));
-    match std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-    {
-        Ok(f) => Stdio::from(f),
-        Err(_) => Stdio::null(),
-    }
-}
-
-pub fn start(url: &str, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_casefile"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            url,
-        ])
-        .env("CASEFILE_ADMIN_CLIENT_ID", ADMIN_ID)
-        .env("CASEFILE_ADMIN_CLIENT_SECRET", ADMIN_SECRET)
-        .env("CASEFILE_RATE_LIMIT_PER_MINUTE", "0")
-        .stdout(Stdio::null())
-        .stderr(log_file(port))
-        .spawn()
-        .unwrap()
-}
-
-pub async fn wait_healthy(client: &reqwest::Client, base: &str) {
-    for _ in 0..300 {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
-            && r.status().is_success()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server did not become healthy");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_during_writes_loses_no_acknowledged_write() {

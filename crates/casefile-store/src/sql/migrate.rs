@@ -61,7 +61,17 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
 /// Applies every migration not yet applied. On PostgreSQL an advisory lock keeps
 /// several nodes starting at once from racing.
 pub async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
-    pool.execute(CREATE_TABLE).await?;
+    if backend == Backend::Postgres {
+        // Two concurrent `CREATE TABLE IF NOT EXISTS` can both pass the check and one then
+        // fails on the catalog's unique index: take the lock for this one too.
+        let mut tx = pool.begin().await?;
+        tx.execute("SELECT pg_advisory_xact_lock(7166434645)")
+            .await?;
+        tx.execute(CREATE_TABLE).await?;
+        tx.commit().await?;
+    } else {
+        pool.execute(CREATE_TABLE).await?;
+    }
     for migration in MIGRATIONS {
         let mut tx = pool.begin().await?;
         if backend == Backend::Postgres {

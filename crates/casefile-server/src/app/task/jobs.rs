@@ -1,244 +1,31 @@
 //! Durable background jobs over workitems: query jobs, bulk add and bulk terminate.
 //!
 //! A job is a document (kind `job`) holding its request, the principal it runs as, its state
-//! and its results. Creating one also starts it on a task; the jobs worker picks up any job
-//! still `Queued` or `Running` (after a restart, say). Claiming is a versioned update, so a
-//! job runs once even when both try.
+//! and its results. Creating one also starts it on a task; the jobs worker of every node picks
+//! up any job still `Queued`, or `Running` under a lease that ran out (its node died). Which
+//! node runs it is decided by a lease (`job_lease`), so a job runs on one node at a time.
+//!
+//! Resuming is idempotent: a bulk job writes its document before each item's effect, with the
+//! results so far and the item in flight (`InFlight`). A resumed job skips the items it
+//! recorded and, for the item in flight, recognises an effect it made before it died: a bulk
+//! add finds the workitem by the id it assigned at submission, a bulk terminate finds the
+//! termination made after the in-flight version by the job's owner.
 
 use casefile_domain::Timestamp;
-use casefile_domain::authz::{DivisionScope, Grant, Permission, Principal, Role, SubjectKind};
-use casefile_domain::task::workitem::{Draft, Workitem};
-use casefile_store::{Change, WorkitemQuery};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use casefile_domain::authz::{Permission, Principal};
+use casefile_domain::task::workitem::Workitem;
 
-use super::documents::{self, Batch, Stored};
-use super::workitems;
+use super::documents::{self, Batch};
+pub use super::job::{
+    AddEntry, InFlight, ItemResult, Job, Kind, Owner, QuerySpec, Request, State, StoredDraft,
+};
+use super::job_lease::{self, Items, finish};
 use crate::app::error::{Error, Result};
 use crate::app::{Actor, App, new_id};
 
 pub const BULK_MAX: usize = 50;
 /// Finished jobs are kept this long for their results.
 pub const RETENTION_HOURS: i64 = 24;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Kind {
-    QueryWorkitems,
-    AddWorkitems,
-    TerminateWorkitems,
-    TerminateCase,
-    QueryCases,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum State {
-    Queued,
-    Running,
-    Succeeded,
-    Failed,
-    Terminated,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Queued => "Queued",
-            State::Running => "Running",
-            State::Succeeded => "Succeeded",
-            State::Failed => "Failed",
-            State::Terminated => "Terminated",
-        }
-    }
-
-    pub fn finished(self) -> bool {
-        matches!(self, State::Succeeded | State::Failed | State::Terminated)
-    }
-}
-
-/// The principal a job runs as, kept with the job so a restart does not widen its rights.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Owner {
-    pub subject_id: String,
-    pub user: bool,
-    pub client_id: String,
-    pub grants: Vec<(String, String)>,
-}
-
-impl Owner {
-    fn of(p: &Principal) -> Owner {
-        Owner {
-            subject_id: p.subject_id.clone(),
-            user: p.kind == SubjectKind::User,
-            client_id: p.client_id.clone(),
-            grants: p
-                .grants
-                .iter()
-                .map(|g| (g.role.id().to_owned(), g.scope.as_str().to_owned()))
-                .collect(),
-        }
-    }
-
-    fn principal(&self) -> Principal {
-        Principal {
-            subject_id: self.subject_id.clone(),
-            kind: if self.user {
-                SubjectKind::User
-            } else {
-                SubjectKind::Client
-            },
-            client_id: self.client_id.clone(),
-            grants: self
-                .grants
-                .iter()
-                .filter_map(|(role, scope)| {
-                    Some(Grant {
-                        role: Role::parse(role)?,
-                        scope: DivisionScope::parse(scope),
-                    })
-                })
-                .collect(),
-        }
-    }
-}
-
-/// One item's outcome in a bulk job: the workitem's id, or the error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ItemResult {
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub workbin_id: Option<String>,
-    pub type_id: Option<String>,
-    pub error: Option<(String, String)>,
-}
-
-/// A bulk-add entry as the API parsed it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AddEntry {
-    /// Assigned at submission, so a job resumed after a crash does not add an item twice.
-    pub id: String,
-    pub type_id: String,
-    pub draft: StoredDraft,
-}
-
-/// `Draft` in storage form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct StoredDraft {
-    pub name: String,
-    pub description: Option<String>,
-    pub workbin_id: Option<String>,
-    pub status_id: Option<String>,
-    pub priority: Option<i64>,
-    pub date_due: Option<Timestamp>,
-    pub date_expires: Option<Timestamp>,
-    pub duration_seconds: Option<i64>,
-    pub ttl: Option<i64>,
-    pub assignee_id: Option<String>,
-    pub queue_id: Option<String>,
-    pub language_id: Option<String>,
-    pub external_contact_id: Option<String>,
-    pub external_tag: Option<String>,
-    pub skill_ids: Option<Vec<String>>,
-    pub script_id: Option<String>,
-    pub auto_status_transition: Option<bool>,
-    pub custom_fields: serde_json::Map<String, Value>,
-}
-
-impl From<StoredDraft> for Draft {
-    fn from(d: StoredDraft) -> Draft {
-        Draft {
-            name: d.name,
-            description: d.description,
-            workbin_id: d.workbin_id,
-            status_id: d.status_id,
-            priority: d.priority,
-            date_due: d.date_due,
-            date_expires: d.date_expires,
-            duration_seconds: d.duration_seconds,
-            ttl: d.ttl,
-            assignee_id: d.assignee_id,
-            queue_id: d.queue_id,
-            language_id: d.language_id,
-            external_contact_id: d.external_contact_id,
-            external_tag: d.external_tag,
-            case_id: None,
-            skill_ids: d.skill_ids,
-            preferred_agent_ids: Vec::new(),
-            script_id: d.script_id,
-            auto_status_transition: d.auto_status_transition,
-            custom_fields: d.custom_fields,
-        }
-    }
-}
-
-/// What a job does.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Request {
-    /// The query, and the page of its results to keep (1-based).
-    Query {
-        query: QuerySpec,
-        page_number: i64,
-    },
-    Add(Vec<AddEntry>),
-    Terminate(Vec<String>),
-    TerminateCase(String),
-    QueryCases {
-        query: casefile_store::CaseQuery,
-        page_number: i64,
-    },
-}
-
-/// A workitem query as the API parsed it; divisions are set from the owner when it runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QuerySpec {
-    pub query: WorkitemQuery,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Job {
-    pub id: String,
-    pub kind: Kind,
-    pub state: State,
-    pub owner: Owner,
-    pub request: Request,
-    pub total_count: i64,
-    pub successful_count: i64,
-    pub failed_count: i64,
-    /// Query jobs: the ids of the requested page; bulk jobs: one result per entry.
-    pub result_ids: Vec<String>,
-    pub results: Vec<ItemResult>,
-    pub error: Option<(String, String)>,
-    pub version: i64,
-    pub date_created: Timestamp,
-    pub date_modified: Timestamp,
-    pub date_started: Option<Timestamp>,
-    pub date_finished: Option<Timestamp>,
-}
-
-impl Stored for Job {
-    const KIND: &'static str = "job";
-    const WHAT: &'static str = "job";
-    const VIEW: Permission = Permission::WorkitemView;
-    const EDIT: Permission = Permission::WorkitemView;
-    fn id(&self) -> &str {
-        &self.id
-    }
-    /// Names must be unique per kind: the id is.
-    fn name(&self) -> &str {
-        &self.id
-    }
-    fn division_id(&self) -> Option<&str> {
-        None
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn date_created(&self) -> Timestamp {
-        self.date_created
-    }
-    fn date_modified(&self) -> Timestamp {
-        self.date_modified
-    }
-}
 
 /// Creates a job and starts it.
 pub async fn submit(app: &App, caller: &Principal, kind: Kind, request: Request) -> Result<Job> {
@@ -284,6 +71,10 @@ pub async fn submit_without_starting(
         date_modified: now,
         date_started: None,
         date_finished: None,
+        node: None,
+        lease_until: None,
+        claims: 0,
+        in_flight: None,
     };
     let mut batch = Batch::default();
     batch.insert(
@@ -319,22 +110,32 @@ async fn save(app: &App, before: &Job, after: &Job) -> Result<()> {
     batch.commit(app, "job").await
 }
 
-/// Cancels a job that has not finished (`PATCH … {state: Terminated}`).
+/// Cancels a job that has not finished (`PATCH … {state: Terminated}`). The running node's
+/// progress writes may come in between: the cancel is retried on the job as it is now, and
+/// the runner stops at its next write.
 pub async fn terminate(app: &App, caller: &Principal, id: &str, kind: Kind) -> Result<Job> {
-    let job = get(app, caller, id, kind).await?;
-    if job.state.finished() {
-        return Err(Error::bad_request(
-            "state",
-            format!("the job is already {}", job.state.as_str()),
-        ));
+    let mut job = get(app, caller, id, kind).await?;
+    for _ in 0..20 {
+        if job.state.finished() {
+            return Err(Error::bad_request(
+                "state",
+                format!("the job is already {}", job.state.as_str()),
+            ));
+        }
+        let mut next = job.clone();
+        next.state = State::Terminated;
+        next.version += 1;
+        next.date_modified = app.clock.now();
+        next.date_finished = Some(next.date_modified);
+        next.lease_until = None;
+        if job_lease::write(app, &job, &next).await? {
+            return Ok(next);
+        }
+        job = job_lease::load_fresh(app, id).await?;
     }
-    let mut next = job.clone();
-    next.state = State::Terminated;
-    next.version += 1;
-    next.date_modified = app.clock.now();
-    next.date_finished = Some(next.date_modified);
-    save(app, &job, &next).await?;
-    Ok(next)
+    Err(Error::conflict(
+        "the job was changed at the same time; read it again",
+    ))
 }
 
 pub async fn delete(app: &App, caller: &Principal, id: &str, kind: Kind) -> Result<()> {
@@ -350,27 +151,20 @@ pub async fn delete(app: &App, caller: &Principal, id: &str, kind: Kind) -> Resu
     batch.commit(app, "job").await
 }
 
-/// Runs a queued job to the end. Returns false if it was not queued (or someone else took it).
+/// Runs a job to the end if this node can claim it (queued, or running under a lease that
+/// ran out). Returns false if it could not (not pending, or another node holds it).
 pub async fn run(app: &App, id: &str) -> Result<bool> {
-    let system = crate::app::system::principal();
-    let job: Job = documents::load(app, &system, id).await?;
-    if job.state != State::Queued {
+    let Some(mut held) = job_lease::claim(app, id).await? else {
         return Ok(false);
-    }
-    let now = app.clock.now();
-    let mut running = job.clone();
-    running.state = State::Running;
-    running.version += 1;
-    running.date_started = Some(now);
-    running.date_modified = now;
-    if save(app, &job, &running).await.is_err() {
-        return Ok(false);
-    }
-    let caller = running.owner.principal();
-    let mut done = running.clone();
-    match &running.request {
+    };
+    let caller = held.job.owner.principal();
+    let request = held.job.request.clone();
+    let finished = match &request {
         Request::Query { query, page_number } => {
-            match run_query(app, &caller, query, *page_number).await {
+            let (result, ours) = held
+                .during(app, run_query(app, &caller, query, *page_number))
+                .await;
+            ours && finish(app, &mut held, |done| match result {
                 Ok((ids, total)) => {
                     done.result_ids = ids;
                     done.total_count = total;
@@ -381,44 +175,21 @@ pub async fn run(app: &App, id: &str) -> Result<bool> {
                     done.error = Some((e.code().to_owned(), e.message()));
                     done.state = State::Failed;
                 }
-            }
-        }
-        Request::Add(entries) => {
-            for entry in entries {
-                let result = match app.store.get_workitem(&entry.id).await {
-                    Ok(existing) => Ok(existing),
-                    Err(_) => match workitems::prepare(
-                        app,
-                        &caller,
-                        &entry.type_id,
-                        entry.draft.clone().into(),
-                    )
-                    .await
-                    {
-                        Ok(mut w) => {
-                            w.id = entry.id.clone();
-                            insert(app, &caller, w).await
-                        }
-                        Err(e) => Err(e),
-                    },
-                };
-                record(&mut done, result);
-            }
-            done.state = State::Succeeded;
-        }
-        Request::Terminate(ids) => {
-            for id in ids {
-                record(&mut done, workitems::terminate(app, &caller, id).await);
-            }
-            done.state = State::Succeeded;
+            })
+            .await?
         }
         Request::QueryCases { query, .. } => {
             let mut q = query.clone();
             q.visible = caller.divisions_with(Permission::CaseView);
-            match (
-                app.store.count_cases(&q).await,
-                app.store.query_cases(&q).await,
-            ) {
+            let ((total, cases), ours) = held
+                .during(app, async {
+                    (
+                        app.store.count_cases(&q).await,
+                        app.store.query_cases(&q).await,
+                    )
+                })
+                .await;
+            ours && finish(app, &mut held, |done| match (total, cases) {
                 (Ok(total), Ok(cases)) => {
                     done.total_count = total;
                     done.result_ids = cases.into_iter().map(|c| c.id).collect();
@@ -430,11 +201,24 @@ pub async fn run(app: &App, id: &str) -> Result<bool> {
                     done.error = Some((e.code().to_owned(), e.message()));
                     done.state = State::Failed;
                 }
-            }
+            })
+            .await?
         }
         Request::TerminateCase(case_id) => {
-            match crate::app::case_management::cases::terminate(app, &caller, case_id).await {
-                Ok(_) => {
+            let resumed = held.job.claims > 1;
+            let (result, ours) = held
+                .during(
+                    app,
+                    crate::app::case_management::cases::terminate(app, &caller, case_id),
+                )
+                .await;
+            // Resumed after a crash: the case we terminated before dying counts as done.
+            let result = match result {
+                Err(_) if resumed && case_terminated(app, case_id).await => Ok(()),
+                other => other.map(|_| ()),
+            };
+            ours && finish(app, &mut held, |done| match result {
+                Ok(()) => {
                     done.successful_count = 1;
                     done.state = State::Succeeded;
                 }
@@ -443,53 +227,27 @@ pub async fn run(app: &App, id: &str) -> Result<bool> {
                     done.error = Some((e.code().to_owned(), e.message()));
                     done.state = State::Failed;
                 }
-            }
+            })
+            .await?
         }
+        Request::Add(entries) => {
+            job_lease::run_items(app, &mut held, &caller, Items::Add(entries)).await?
+        }
+        Request::Terminate(ids) => {
+            job_lease::run_items(app, &mut held, &caller, Items::Terminate(ids)).await?
+        }
+    };
+    if !finished {
+        tracing::info!(job_id = %id, node = %app.node, "job no longer held by this node; stopped");
     }
-    // A termination requested while running wins: keep its state, add the results.
-    let latest: Job = documents::load(app, &system, id).await?;
-    if latest.state == State::Terminated {
-        return Ok(true);
-    }
-    let finished = app.clock.now();
-    done.version = latest.version + 1;
-    done.date_modified = finished;
-    done.date_finished = Some(finished);
-    save(app, &latest, &done).await?;
     Ok(true)
 }
 
-async fn insert(app: &App, caller: &Principal, w: Workitem) -> Result<Workitem> {
-    let change: Change = workitems::created_change(&w, caller)?;
-    app.store
-        .insert_workitems(std::slice::from_ref(&w), &[change])
-        .await?;
-    Ok(w)
-}
-
-fn record(job: &mut Job, result: Result<Workitem>) {
-    match result {
-        Ok(w) => {
-            job.successful_count += 1;
-            job.results.push(ItemResult {
-                id: Some(w.id),
-                name: Some(w.name),
-                workbin_id: Some(w.workbin_id),
-                type_id: Some(w.type_id),
-                error: None,
-            });
-        }
-        Err(e) => {
-            job.failed_count += 1;
-            job.results.push(ItemResult {
-                id: None,
-                name: None,
-                workbin_id: None,
-                type_id: None,
-                error: Some((e.code().to_owned(), e.message())),
-            });
-        }
-    }
+async fn case_terminated(app: &App, case_id: &str) -> bool {
+    matches!(
+        app.store.get_case(case_id).await,
+        Ok(c) if c.status == casefile_domain::case::engine::CaseStatus::Terminated
+    )
 }
 
 /// The query body is parsed by the API layer before submission; here it is rebuilt.
@@ -542,42 +300,37 @@ pub async fn sweep(app: &App, now: Timestamp) -> Result<u64> {
         n += 1;
     }
     if n > 0 {
-        batch.commit(app, "job").await?;
+        match batch.commit(app, "job").await {
+            Ok(()) => {}
+            // Another node swept them first.
+            Err(Error::Conflict { .. } | Error::Stale { .. } | Error::NotFound { .. }) => {
+                return Ok(0);
+            }
+            Err(e) => return Err(e),
+        }
     }
     Ok(n)
 }
 
-/// Jobs waiting to run (after a restart, or whose start task was lost).
-pub async fn pending(app: &App) -> Result<Vec<String>> {
+/// Jobs a node may claim at `now`: queued (their start task was lost), or running under a
+/// lease that ran out (their node died).
+pub async fn pending(app: &App, now: Timestamp) -> Result<Vec<String>> {
     let system = crate::app::system::principal();
     let jobs: Vec<Job> = documents::list(app, &system, None).await?;
     Ok(jobs
         .into_iter()
-        .filter(|j| j.state == State::Queued || j.state == State::Running)
+        .filter(|j| job_lease::claimable(j, now))
         .map(|j| j.id)
         .collect())
 }
 
-/// Marks a queued job running without running it (what a crash mid-run leaves behind).
+/// Marks a queued job running without running it and without a lease (what a crash mid-run
+/// leaves behind once its lease ran out).
 pub async fn mark_running(app: &App, id: &str) -> Result<()> {
     let system = crate::app::system::principal();
     let job: Job = documents::load(app, &system, id).await?;
     let mut next = job.clone();
     next.state = State::Running;
     next.version += 1;
-    save(app, &job, &next).await
-}
-
-/// A job left `Running` by a crash goes back to `Queued`.
-pub async fn requeue_abandoned(app: &App, id: &str) -> Result<()> {
-    let system = crate::app::system::principal();
-    let job: Job = documents::load(app, &system, id).await?;
-    if job.state != State::Running {
-        return Ok(());
-    }
-    let mut next = job.clone();
-    next.state = State::Queued;
-    next.version += 1;
-    next.date_modified = app.clock.now();
     save(app, &job, &next).await
 }

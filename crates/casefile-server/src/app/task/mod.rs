@@ -1,6 +1,8 @@
 //! Task management use cases: schemas, workbins, worktypes with statuses, workitems.
 
 pub mod documents;
+pub mod job;
+pub mod job_lease;
 pub mod jobs;
 pub mod schemas;
 pub mod workbins;
