@@ -82,10 +82,10 @@
 //! `core_type` (the eleven core types), `definition` ([`SchemaDefinition`] and its
 //! [`Attribute`]s, and their canonical `jsonSchema`), `format` (date, date-time and URL
 //! values), `validation` (`customFields` against a definition), `parse` (a `jsonSchema`
-//! document, and a DataSchema's name and description, from the API). `catalogue` builds the
-//! coretypes and limits bodies of the HTTP API. Tests are in `tests/`, one file per file.
+//! document, and a DataSchema's name and description, from the API). The HTTP API builds its
+//! coretypes and limits bodies from `core_type` (titles, summaries, value types, patterns) and
+//! `limits`; this module builds no wire JSON. Tests are in `tests/`, one file per file.
 
-mod catalogue;
 mod core_type;
 mod definition;
 mod format;
@@ -93,7 +93,6 @@ mod limits;
 mod parse;
 mod validation;
 
-pub use catalogue::{core_type_description, quantity_limits};
 pub use core_type::CoreType;
 pub use definition::{Attribute, SchemaDefinition};
 pub use limits::*;

@@ -643,7 +643,7 @@ async fn agents_work_with_contacts_of_their_division_only() {
 #[tokio::test]
 async fn contacts_in_use_cannot_be_deleted() {
     let h = Harness::new().await;
-    let s = crate::taskmanagement::setup(&h, None).await;
+    let s = crate::task_fixtures::setup(&h, None).await;
     let c = create(
         &h,
         &h.admin,

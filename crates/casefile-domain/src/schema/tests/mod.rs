@@ -7,7 +7,6 @@ use serde_json::{Map, Value, json};
 use super::*;
 use crate::Invalid;
 
-mod catalogue;
 mod core_type;
 mod format;
 mod parse;

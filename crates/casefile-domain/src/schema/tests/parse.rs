@@ -376,3 +376,10 @@ fn document_level_keywords() {
         "jsonSchema.description"
     );
 }
+
+#[test]
+fn schema_names_and_descriptions_are_checked() {
+    assert!(schema_name("Claims").is_ok());
+    assert_eq!(schema_name(&"x".repeat(51)).unwrap_err().field, "name");
+    assert_eq!(schema_description(Some("  ")).unwrap(), None);
+}

@@ -1,5 +1,6 @@
 //! `/api/v2/taskmanagement`: schemas, workbins, worktypes with statuses, workitems.
 
+mod core_types;
 mod jobs;
 pub mod query;
 mod schemas;

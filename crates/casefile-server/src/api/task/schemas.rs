@@ -3,13 +3,14 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use casefile_domain::schema::{self, CoreType};
+use casefile_domain::schema::CoreType;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::core_types::{coretype, quantity_limits};
 use crate::api::common::{Reference, USERS, instant};
 use crate::api::extract::{Caller, JsonBody, PathParams};
 use crate::app::App;
@@ -237,14 +238,6 @@ async fn get_schema_version(
     )))
 }
 
-fn coretype(t: CoreType) -> Value {
-    let mut body = schema::core_type_description(t);
-    if let Some(obj) = body.as_object_mut() {
-        obj.insert("dateCreated".into(), json!("2026-01-01T00:00:00.000Z"));
-    }
-    body
-}
-
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workitems/schemas/coretypes", tag = "Task Management",
     responses((status = 200, body = Object)), security(("bearer" = [])))]
 async fn get_coretypes() -> Json<Value> {
@@ -265,5 +258,5 @@ async fn get_coretype(PathParams(name): PathParams<String>) -> ApiResult<Json<Va
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workitems/schemas/limits", tag = "Task Management",
     responses((status = 200, body = Object)), security(("bearer" = [])))]
 async fn get_limits() -> Json<Value> {
-    Json(schema::quantity_limits())
+    Json(quantity_limits())
 }

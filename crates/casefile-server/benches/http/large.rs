@@ -14,7 +14,7 @@ use casefile_store::{PoolSizes, Store as _};
 use chrono::TimeZone;
 use serde_json::json;
 
-use super::{Outcome, micros};
+use super::outcome::{Outcome, micros};
 
 pub const QUERY_P99_TARGET_MS: f64 = 20.0;
 const WORKBINS: usize = 20;

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use anyhow::anyhow;
 use serde_json::{Value, json};
 
-use super::{Client, Outcome, expect_json, micros};
+use super::clients::{Client, expect_json};
+use super::outcome::{Outcome, micros};
 
 pub const WORKITEM_CREATE_TARGET: f64 = 3_000.0;
 pub const WORKITEM_STATUS_TARGET: f64 = 3_000.0;
