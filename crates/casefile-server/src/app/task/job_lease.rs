@@ -276,9 +276,12 @@ pub(super) async fn finish(
 
 async fn insert(app: &App, caller: &Principal, w: Workitem) -> Result<Workitem> {
     let change: Change = workitems::created_change(&w, caller)?;
-    app.store
-        .insert_workitems(std::slice::from_ref(&w), &[change])
-        .await?;
+    app.commit(&casefile_store::UnitOfWork {
+        workitem_inserts: vec![w.clone()],
+        changes: vec![change],
+        ..casefile_store::UnitOfWork::default()
+    })
+    .await?;
     Ok(w)
 }
 
