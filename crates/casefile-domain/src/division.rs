@@ -8,12 +8,12 @@ pub const DESCRIPTION_MAX: usize = 1024;
 
 /// A division's editable fields, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DivisionFields {
+pub struct Fields {
     pub name: String,
     pub description: Option<String>,
 }
 
-impl DivisionFields {
+impl Fields {
     pub fn parse(name: &str, description: Option<&str>) -> Result<Self, Invalid> {
         Ok(Self {
             name: required_text("name", name, 1, NAME_MAX)?,

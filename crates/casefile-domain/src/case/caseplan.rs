@@ -67,7 +67,7 @@ pub struct Stageplan {
 
 /// One version of a caseplan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CaseplanVersion {
+pub struct Version {
     pub caseplan_id: String,
     pub version: i64,
     pub state: VersionState,
@@ -97,7 +97,7 @@ pub fn description(field: &str, value: Option<&str>) -> Result<Option<String>, I
     optional_text(field, value, DESCRIPTION_MAX)
 }
 
-impl CaseplanVersion {
+impl Version {
     /// Checks every field's own rules (completeness is checked by [`Self::publish_problems`]).
     pub fn validate(&self) -> Result<(), Invalid> {
         name("name", &self.name)?;
@@ -265,8 +265,8 @@ impl CaseplanVersion {
     }
 
     /// The next draft, copied from this version.
-    pub fn next_draft(&self, version: i64, by: Option<String>, now: Timestamp) -> CaseplanVersion {
-        CaseplanVersion {
+    pub fn next_draft(&self, version: i64, by: Option<String>, now: Timestamp) -> Version {
+        Version {
             version,
             state: VersionState::Draft,
             date_created: now,
@@ -315,8 +315,8 @@ mod tests {
         }
     }
 
-    pub fn draft() -> CaseplanVersion {
-        CaseplanVersion {
+    pub fn draft() -> Version {
+        Version {
             caseplan_id: "cp".into(),
             version: 1,
             state: VersionState::Draft,
@@ -344,7 +344,7 @@ mod tests {
         cp.add_stageplan(stage("b", None), None).unwrap();
         cp.add_stageplan(stage("a", None), None).unwrap();
         cp.add_stageplan(stage("c", None), Some("b")).unwrap();
-        let order = |cp: &CaseplanVersion| {
+        let order = |cp: &Version| {
             cp.stageplans
                 .iter()
                 .map(|s| s.id.clone())
@@ -424,7 +424,7 @@ mod tests {
 }
 
 /// The caseplan header: what every version shares (name, division, reference prefix), which
-/// version is the latest and which is published. Each version is a [`CaseplanVersion`].
+/// version is the latest and which is published. Each version is a [`Version`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Header {
     pub id: String,

@@ -5,30 +5,30 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::caseplan::CaseplanVersion;
+use super::caseplan;
 use crate::task::status::Category;
 use crate::{Invalid, Timestamp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CaseStatus {
+pub enum Status {
     Open,
     InProgress,
     Closed,
     Terminated,
 }
 
-impl CaseStatus {
+impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
-            CaseStatus::Open => "Open",
-            CaseStatus::InProgress => "InProgress",
-            CaseStatus::Closed => "Closed",
-            CaseStatus::Terminated => "Terminated",
+            Status::Open => "Open",
+            Status::InProgress => "InProgress",
+            Status::Closed => "Closed",
+            Status::Terminated => "Terminated",
         }
     }
 
     pub fn is_final(self) -> bool {
-        matches!(self, CaseStatus::Closed | CaseStatus::Terminated)
+        matches!(self, Status::Closed | Status::Terminated)
     }
 }
 
@@ -134,7 +134,7 @@ pub struct Case {
     pub external_id: Option<String>,
     pub owner_id: Option<String>,
     pub priority: Priority,
-    pub status: CaseStatus,
+    pub status: Status,
     pub date_due: Option<Timestamp>,
     pub date_started: Option<Timestamp>,
     pub date_closed: Option<Timestamp>,
@@ -185,7 +185,7 @@ pub struct NewCase {
 impl Case {
     /// Creates the case and starts its first stage.
     pub fn start(
-        plan: &CaseplanVersion,
+        plan: &caseplan::Version,
         new: NewCase,
         by: Option<String>,
         now: Timestamp,
@@ -240,7 +240,7 @@ impl Case {
             external_id: new.external_id,
             owner_id: new.owner_id.or_else(|| plan.default_owner_id.clone()),
             priority: new.priority,
-            status: CaseStatus::Open,
+            status: Status::Open,
             date_due,
             date_started: Some(now),
             date_closed: None,
@@ -260,7 +260,7 @@ impl Case {
     }
 
     fn start_stage(&mut self, index: usize, now: Timestamp) -> Vec<Effect> {
-        self.status = CaseStatus::InProgress;
+        self.status = Status::InProgress;
         let data = self.data.clone();
         let Some(stage) = self.stages.get_mut(index) else {
             return Vec::new();
@@ -334,7 +334,7 @@ impl Case {
         if index + 1 < self.stages.len() {
             self.start_stage(index + 1, now)
         } else {
-            self.status = CaseStatus::Closed;
+            self.status = Status::Closed;
             self.date_closed = Some(now);
             Vec::new()
         }
@@ -385,7 +385,7 @@ impl Case {
             stage.version += 1;
             stage.step.version += 1;
         }
-        self.status = CaseStatus::Terminated;
+        self.status = Status::Terminated;
         self.date_closed = Some(now);
         self.date_modified = now;
         Ok(effects)
@@ -399,7 +399,7 @@ impl Case {
             .iter()
             .filter(|s| s.status == StageStatus::InProgress)
             .all(|s| s.step.worktype_id.is_none() || s.step.workitem_id.is_some());
-        let closed_ok = self.status != CaseStatus::Closed
+        let closed_ok = self.status != Status::Closed
             || self
                 .stages
                 .iter()
@@ -411,7 +411,7 @@ impl Case {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::caseplan::{ActivityType, CaseplanVersion, Stageplan, Stepplan, VersionState};
+    use crate::case::caseplan::{ActivityType, Stageplan, Stepplan, VersionState};
     use chrono::TimeZone;
     use serde_json::json;
 
@@ -419,8 +419,8 @@ mod tests {
         chrono::Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
     }
 
-    fn plan(stages: usize) -> CaseplanVersion {
-        CaseplanVersion {
+    fn plan(stages: usize) -> caseplan::Version {
+        caseplan::Version {
             caseplan_id: "cp".into(),
             version: 1,
             state: VersionState::Published,
@@ -484,7 +484,7 @@ mod tests {
     #[test]
     fn a_case_runs_its_stages_in_order_and_closes_itself() {
         let (mut case, effects) = Case::start(&plan(3), new_case(3), None, t0()).unwrap();
-        assert_eq!(case.status, CaseStatus::InProgress);
+        assert_eq!(case.status, Status::InProgress);
         assert_eq!(case.owner_id.as_deref(), Some("owner"));
         assert_eq!(case.date_due, Some(t0() + chrono::Duration::days(1)));
         assert!(
@@ -524,7 +524,7 @@ mod tests {
             case.on_workitem_status("w2", Category::Closed, &Map::new(), later)
                 .is_empty()
         );
-        assert_eq!(case.status, CaseStatus::Closed);
+        assert_eq!(case.status, Status::Closed);
         assert_eq!(case.date_closed, Some(later));
         assert!(
             case.stages
@@ -550,7 +550,7 @@ mod tests {
                 .iter()
                 .all(|s| s.status == StageStatus::Terminated)
         );
-        assert_eq!(case.status, CaseStatus::Terminated);
+        assert_eq!(case.status, Status::Terminated);
         assert!(case.terminate(t0()).is_err());
         assert!(
             case.on_workitem_status("w0", Category::Closed, &Map::new(), t0())
@@ -566,11 +566,11 @@ mod tests {
         case.attach_workitem(1, "w1");
         // The done stage's workitem may end without effect.
         assert!(case.on_workitem_terminated("w0", t0()).is_empty());
-        assert_eq!(case.status, CaseStatus::InProgress);
+        assert_eq!(case.status, Status::InProgress);
         // The open stage's workitem ending undone ends the case; no effect on w1 itself.
         let later = t0() + chrono::Duration::hours(1);
         assert!(case.on_workitem_terminated("w1", later).is_empty());
-        assert_eq!(case.status, CaseStatus::Terminated);
+        assert_eq!(case.status, Status::Terminated);
         assert_eq!(case.date_closed, Some(later));
         assert_eq!(case.stages[0].status, StageStatus::Completed);
         assert!(

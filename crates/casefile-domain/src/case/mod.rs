@@ -5,3 +5,5 @@ pub mod activity;
 pub mod caseplan;
 pub mod engine;
 pub mod reference;
+
+pub use engine::Status;

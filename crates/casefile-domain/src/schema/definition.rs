@@ -179,13 +179,13 @@ impl Attribute {
 
 /// A parsed, validated schema: its attributes in name order.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SchemaDefinition {
+pub struct Definition {
     pub title: Option<String>,
     pub description: Option<String>,
     pub attributes: Vec<Attribute>,
 }
 
-impl SchemaDefinition {
+impl Definition {
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }

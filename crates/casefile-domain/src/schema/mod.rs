@@ -79,7 +79,7 @@
 //! # Layout
 //!
 //! One concept per file, each using only the ones before it: `limits` (the numbers above),
-//! `core_type` (the eleven core types), `definition` ([`SchemaDefinition`] and its
+//! `core_type` (the eleven core types), `definition` ([`Definition`] and its
 //! [`Attribute`]s, and their canonical `jsonSchema`), `format` (date, date-time and URL
 //! values), `validation` (`customFields` against a definition), `parse` (a `jsonSchema`
 //! document, and a DataSchema's name and description, from the API). The HTTP API builds its
@@ -94,7 +94,7 @@ mod parse;
 mod validation;
 
 pub use core_type::CoreType;
-pub use definition::{Attribute, SchemaDefinition};
+pub use definition::{Attribute, Definition};
 pub use limits::*;
 pub use parse::{parse, schema_description, schema_name};
 pub use validation::{merge_fields, validate_fields};

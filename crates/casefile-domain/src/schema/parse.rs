@@ -1,4 +1,4 @@
-//! Reading a schema from the API: the `jsonSchema` document into a [`SchemaDefinition`], and
+//! Reading a schema from the API: the `jsonSchema` document into a [`Definition`], and
 //! a DataSchema's name and description. Errors name the field as the API spells it.
 
 use std::collections::BTreeSet;
@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Number, Value};
 
 use super::core_type::CoreType;
-use super::definition::{Attribute, SchemaDefinition};
+use super::definition::{Attribute, Definition};
 use super::limits::{
     ENUM_VALUE_MAX_LENGTH, ENUM_VALUES_MAX, FIELD_DESCRIPTION_MAX, FIELD_NAME_MAX, FIELD_TITLE_MAX,
     MAX_ATTRIBUTES, NUMBER_LIMIT, SCHEMA_DESCRIPTION_MAX, SCHEMA_NAME_MAX, SCHEMA_NAME_MIN,
@@ -360,7 +360,7 @@ fn parse_tag(at: &str, obj: &Map<String, Value>, attr: &mut Attribute) -> Result
 
 /// Validates a `jsonSchema` document from the API. Errors name the field as the API spells
 /// it, e.g. `jsonSchema.properties.price_number.minimum`.
-pub fn parse(json_schema: &Value) -> Result<SchemaDefinition, Invalid> {
+pub fn parse(json_schema: &Value) -> Result<Definition, Invalid> {
     let Value::Object(doc) = json_schema else {
         return Err(Invalid::new(ROOT, "must be a JSON object"));
     };
@@ -446,7 +446,7 @@ pub fn parse(json_schema: &Value) -> Result<SchemaDefinition, Invalid> {
         };
         attr.required = true;
     }
-    Ok(SchemaDefinition {
+    Ok(Definition {
         title,
         description,
         attributes,

@@ -1,4 +1,4 @@
-//! Validating workitem `customFields` against a [`SchemaDefinition`]: each value checked
+//! Validating workitem `customFields` against a [`Definition`]: each value checked
 //! against its attribute and returned normalised.
 
 use std::collections::BTreeSet;
@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::core_type::CoreType;
-use super::definition::{Attribute, SchemaDefinition};
+use super::definition::{Attribute, Definition};
 use super::format::{check_date, check_datetime, check_url};
 use crate::Invalid;
 
@@ -16,7 +16,7 @@ use crate::Invalid;
 /// full replacement) every required attribute must have a value. Errors name
 /// `customFields.<name>`.
 pub fn validate_fields(
-    def: &SchemaDefinition,
+    def: &Definition,
     fields: &Map<String, Value>,
     require_all: bool,
 ) -> Result<Map<String, Value>, Invalid> {
@@ -42,7 +42,7 @@ pub fn validate_fields(
 /// holds may keep an enum value that has since been disabled. A required attribute cannot
 /// be cleared.
 pub fn merge_fields(
-    def: &SchemaDefinition,
+    def: &Definition,
     current: &Map<String, Value>,
     patch: &Map<String, Value>,
 ) -> Result<Map<String, Value>, Invalid> {
@@ -69,7 +69,7 @@ pub fn merge_fields(
     Ok(out)
 }
 
-fn known<'a>(def: &'a SchemaDefinition, at: &str, key: &str) -> Result<&'a Attribute, Invalid> {
+fn known<'a>(def: &'a Definition, at: &str, key: &str) -> Result<&'a Attribute, Invalid> {
     def.attribute(key)
         .ok_or_else(|| Invalid::new(at, "is not an attribute of the workitem's schema"))
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::app::query::Division;
 use axum::Json;
 use axum::extract::State;
-use casefile_domain::division::DivisionFields;
+use casefile_domain::division;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -134,7 +134,7 @@ async fn post_authorization_divisions(
     let name = body
         .name
         .ok_or_else(|| ApiError::bad_request("name", "is required"))?;
-    let fields = DivisionFields::parse(&name, body.description.flatten().as_deref())?;
+    let fields = division::Fields::parse(&name, body.description.flatten().as_deref())?;
     Ok(Json(to_dto(
         divisions::create(&app, &caller, fields).await?,
         None,

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use casefile_domain::Timestamp;
-use casefile_domain::schema::SchemaDefinition;
+use casefile_domain::schema;
 use casefile_domain::user::User;
 
 pub const DOCUMENT_SECONDS: i64 = 2;
@@ -21,7 +21,7 @@ type CachedObject = Box<dyn Any + Send + Sync>;
 #[derive(Default)]
 pub struct Caches {
     documents: Mutex<HashMap<String, (&'static str, CachedObject, Timestamp)>>,
-    schemas: Mutex<HashMap<(String, i64), Arc<SchemaDefinition>>>,
+    schemas: Mutex<HashMap<(String, i64), Arc<schema::Definition>>>,
     division_names: Mutex<HashMap<String, (String, Timestamp)>>,
     users: Mutex<HashMap<String, (User, Timestamp)>>,
 }
@@ -104,7 +104,7 @@ impl Caches {
         }
     }
 
-    pub fn schema(&self, id: &str, version: i64) -> Option<Arc<SchemaDefinition>> {
+    pub fn schema(&self, id: &str, version: i64) -> Option<Arc<schema::Definition>> {
         self.schemas
             .lock()
             .ok()?
@@ -112,7 +112,7 @@ impl Caches {
             .cloned()
     }
 
-    pub fn keep_schema(&self, id: &str, version: i64, def: Arc<SchemaDefinition>) {
+    pub fn keep_schema(&self, id: &str, version: i64, def: Arc<schema::Definition>) {
         if let Ok(mut cache) = self.schemas.lock() {
             cache.insert((id.to_owned(), version), def);
         }

@@ -136,10 +136,8 @@ async fn ensure_division(
     if let Some(d) = existing.entities.into_iter().next() {
         return Ok(d);
     }
-    let fields = casefile_domain::division::DivisionFields::parse(
-        name,
-        Some("Demo division for back-office work"),
-    )?;
+    let fields =
+        casefile_domain::division::Fields::parse(name, Some("Demo division for back-office work"))?;
     divisions::create(app, caller, fields)
         .await
         .map_err(anyhow::Error::new)

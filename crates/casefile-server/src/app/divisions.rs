@@ -1,7 +1,7 @@
 //! Division use cases.
 
 use casefile_domain::authz::{Permission, Principal};
-use casefile_domain::division::DivisionFields;
+use casefile_domain::division;
 use casefile_store::{Division, DivisionFilter, Error as StoreError, Listing, Page};
 use serde_json::{Value, json};
 
@@ -74,7 +74,7 @@ pub async fn list(
 
 /// Creating a division is an organisation-wide act: it needs the permission in every division.
 #[tracing::instrument(name = "divisions.create", skip_all, fields(caller = %caller.subject_id))]
-pub async fn create(app: &App, caller: &Principal, fields: DivisionFields) -> Result<Division> {
+pub async fn create(app: &App, caller: &Principal, fields: division::Fields) -> Result<Division> {
     if caller.divisions_with(Permission::DivisionAdd) != casefile_domain::authz::Divisions::All {
         return Err(Error::forbidden(Permission::DivisionAdd));
     }
@@ -121,7 +121,7 @@ pub async fn update(
         .map_err(|r| Error::from_refusal(r, "division"))?;
     let name = name.unwrap_or_else(|| current.name.clone());
     let description = description.unwrap_or_else(|| current.description.clone());
-    let fields = DivisionFields::parse(&name, description.as_deref())?;
+    let fields = division::Fields::parse(&name, description.as_deref())?;
     let now = app.clock.now();
     let next = Division {
         name: fields.name,

@@ -4,10 +4,11 @@
 //! after every step every case is consistent and every stage in progress has exactly one open
 //! workitem. Runs on SQLite and, with `CASEFILE_TEST_DATABASE_URL`, on PostgreSQL.
 
+use casefile_domain::case;
 use std::collections::HashMap;
 
 use axum::http::{Method, StatusCode};
-use casefile_domain::case::engine::{CaseStatus, StageStatus};
+use casefile_domain::case::engine::StageStatus;
 use casefile_domain::task::status::Category;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestCaseError, TestRunner};
@@ -294,7 +295,7 @@ impl World {
                     "final case {} has a stage in progress after {after:?}",
                     c.reference
                 );
-                if c.status == CaseStatus::Closed {
+                if c.status == case::Status::Closed {
                     prop_assert!(c.stages.iter().all(|s| s.status == StageStatus::Completed));
                 }
                 continue;

@@ -2,12 +2,13 @@
 //! every restart no case is half-advanced and no acknowledged change is lost.
 #![allow(clippy::disallowed_methods)] // a real process needs real time to start and be killed
 
+use casefile_domain::case;
 use std::collections::HashMap;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use casefile_domain::case::engine::{CaseStatus, StageStatus};
+use casefile_domain::case::engine::StageStatus;
 use casefile_domain::task::status::Category;
 use casefile_store::{PoolSizes, Store};
 use serde_json::json;
@@ -145,7 +146,7 @@ async fn check(url: &str, acked: &Acked) -> (usize, usize) {
                 StageStatus::Terminated => {}
             }
         }
-        if case.status == CaseStatus::Closed {
+        if case.status == case::Status::Closed {
             closed_cases += 1;
         }
     }

@@ -5,6 +5,7 @@
 //! restarted; nothing acknowledged is lost and every job's effect happens once.
 #![allow(clippy::disallowed_methods)] // real processes need real time to start, work and die
 
+use casefile_domain::case;
 use std::collections::{BTreeMap, HashMap};
 use std::process::Child;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -12,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::{Method, StatusCode};
-use casefile_domain::case::engine::{CaseStatus, StageStatus};
+use casefile_domain::case::engine::StageStatus;
 use casefile_domain::task::status::Category;
 use casefile_server::app::task::{job_lease, jobs, workitems};
 use casefile_server::workers::Worker;
@@ -629,7 +630,7 @@ async fn two_nodes_share_one_postgres_through_a_kill() {
                 "case {id}: open workitems {open:?} with no stage in progress"
             ),
         }
-        if case.status == CaseStatus::Closed {
+        if case.status == case::Status::Closed {
             closed_cases += 1;
             assert!(
                 case.stages

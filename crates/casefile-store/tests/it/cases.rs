@@ -1,14 +1,13 @@
 //! Cases: numbered from their caseplan's counter inside their unit.
 
+use casefile_domain::case::caseplan;
 use casefile_store::{NewEvent, Store};
 
 use crate::support::{db, t0};
 
-fn one_stage_plan(prefix: &str) -> casefile_domain::case::caseplan::CaseplanVersion {
-    use casefile_domain::case::caseplan::{
-        ActivityType, CaseplanVersion, Stageplan, Stepplan, VersionState,
-    };
-    CaseplanVersion {
+fn one_stage_plan(prefix: &str) -> casefile_domain::case::caseplan::Version {
+    use casefile_domain::case::caseplan::{ActivityType, Stageplan, Stepplan, VersionState};
+    caseplan::Version {
         caseplan_id: "plan-1".into(),
         version: 1,
         state: VersionState::Published,

@@ -2,6 +2,7 @@
 //! real payloads). They go through the public functions, so they live apart from the code:
 //! the helpers below parse and validate, which every layer's tests need.
 
+use crate::schema;
 use serde_json::{Map, Value, json};
 
 use super::*;
@@ -20,7 +21,7 @@ fn obj(v: Value) -> Map<String, Value> {
     }
 }
 
-fn one(name: &str, extra: Value) -> SchemaDefinition {
+fn one(name: &str, extra: Value) -> schema::Definition {
     let t = name.rsplit_once('_').map(|(_, t)| t).unwrap_or_default();
     let mut prop = json!({ "allOf": [{ "$ref": format!("#/definitions/{t}") }], "title": "T" });
     for (k, v) in obj(extra) {
@@ -29,7 +30,7 @@ fn one(name: &str, extra: Value) -> SchemaDefinition {
     parse(&json!({ "properties": { name: prop } })).unwrap()
 }
 
-fn set(def: &SchemaDefinition, name: &str, v: Value) -> Result<Value, Invalid> {
+fn set(def: &schema::Definition, name: &str, v: Value) -> Result<Value, Invalid> {
     let out = validate_fields(def, &obj(json!({ name: v })), false)?;
     Ok(out.get(name).cloned().unwrap_or(Value::Null))
 }

@@ -2,6 +2,7 @@
 //! and merging patches.
 
 use super::*;
+use crate::schema;
 
 #[test]
 fn text_lengths_count_characters_at_the_boundaries() {
@@ -51,7 +52,7 @@ fn longtext_and_identifier_use_their_own_limits() {
     assert!(set(&plain, "account_identifier", json!("i".repeat(101))).is_err());
 }
 
-fn enum_def() -> SchemaDefinition {
+fn enum_def() -> schema::Definition {
     one(
         "channel_enum",
         json!({
@@ -201,7 +202,7 @@ fn checkboxes_are_booleans() {
     assert!(set(&def, "vip_checkbox", json!(1)).is_err());
 }
 
-fn required_def() -> SchemaDefinition {
+fn required_def() -> schema::Definition {
     parse(&json!({
         "properties": {
             "reason_text": { "allOf": reference("text") },
@@ -228,13 +229,13 @@ fn unknown_keys_are_refused_and_empty_is_valid() {
             .is_empty()
     );
     assert!(
-        validate_fields(&SchemaDefinition::default(), &Map::new(), true)
+        validate_fields(&schema::Definition::default(), &Map::new(), true)
             .unwrap()
             .is_empty()
     );
     assert!(
         validate_fields(
-            &SchemaDefinition::default(),
+            &schema::Definition::default(),
             &obj(json!({ "a_text": "x" })),
             false
         )

@@ -3,7 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use casefile_domain::case::caseplan::{ActivityType, CaseplanVersion, Stageplan};
+use casefile_domain::case::caseplan;
+use casefile_domain::case::caseplan::{ActivityType, Stageplan};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -39,7 +40,7 @@ pub struct CaseplanVersionRef {
     pub self_uri: String,
 }
 
-fn caseplan_ref(plan: &CaseplanVersion) -> CaseplanVersionRef {
+fn caseplan_ref(plan: &caseplan::Version) -> CaseplanVersionRef {
     CaseplanVersionRef {
         id: plan.caseplan_id.clone(),
         name: plan.name.clone(),
@@ -86,7 +87,7 @@ pub struct StepplanDto {
     pub self_uri: String,
 }
 
-fn stageplan_dto(plan: &CaseplanVersion, s: &Stageplan) -> StageplanDto {
+fn stageplan_dto(plan: &caseplan::Version, s: &Stageplan) -> StageplanDto {
     StageplanDto {
         id: s.id.clone(),
         name: s.name.clone(),
@@ -101,7 +102,7 @@ fn stageplan_dto(plan: &CaseplanVersion, s: &Stageplan) -> StageplanDto {
     }
 }
 
-fn stepplan_dto(plan: &CaseplanVersion, s: &Stageplan) -> StepplanDto {
+fn stepplan_dto(plan: &caseplan::Version, s: &Stageplan) -> StepplanDto {
     let st = &s.stepplan;
     StepplanDto {
         id: st.id.clone(),
@@ -135,7 +136,7 @@ fn stepplan_dto(plan: &CaseplanVersion, s: &Stageplan) -> StepplanDto {
     }
 }
 
-fn find<'a>(plan: &'a CaseplanVersion, stageplan_id: &str) -> ApiResult<&'a Stageplan> {
+fn find<'a>(plan: &'a caseplan::Version, stageplan_id: &str) -> ApiResult<&'a Stageplan> {
     plan.stageplans
         .iter()
         .find(|s| s.id == stageplan_id)

@@ -4,7 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use casefile_domain::authz::Principal;
-use casefile_domain::case::caseplan::{CaseplanVersion, IntakeSetting};
+use casefile_domain::case::caseplan;
+use casefile_domain::case::caseplan::IntakeSetting;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -116,7 +117,7 @@ pub struct CaseplanDto {
     pub self_uri: String,
 }
 
-fn to_dto(h: &Header, v: &CaseplanVersion) -> CaseplanDto {
+fn to_dto(h: &Header, v: &caseplan::Version) -> CaseplanDto {
     let division = match &v.division_id {
         Some(d) => Reference::new(d, None, DIVISIONS),
         None => Reference {
@@ -441,7 +442,7 @@ pub(super) async fn load_version(
     caller: &Principal,
     id: &str,
     v: &str,
-) -> ApiResult<(Header, CaseplanVersion)> {
+) -> ApiResult<(Header, caseplan::Version)> {
     let h = use_cases::header(app, caller, id).await?;
     let v = use_cases::version(app, caller, id, parse_version(v)?).await?;
     Ok((h, v))

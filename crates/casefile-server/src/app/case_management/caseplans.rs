@@ -5,7 +5,7 @@
 use casefile_domain::Timestamp;
 use casefile_domain::authz::{Permission, Principal};
 use casefile_domain::case::caseplan::{
-    self, ActivityType, CaseplanVersion, IntakeSetting, Stageplan, Stepplan, VersionState,
+    self, ActivityType, IntakeSetting, Stageplan, Stepplan, VersionState,
 };
 use casefile_domain::case::reference::Prefix;
 use casefile_domain::task::worktype::Worktype;
@@ -48,7 +48,7 @@ impl Stored for Header {
 pub struct StoredVersion {
     pub name: String,
     pub doc_version: i64,
-    pub plan: CaseplanVersion,
+    pub plan: caseplan::Version,
 }
 
 impl Stored for StoredVersion {
@@ -97,7 +97,7 @@ pub fn version_id(caseplan_id: &str, version: i64) -> String {
     format!("{caseplan_id}:v{version}")
 }
 
-fn stored(plan: CaseplanVersion, doc_version: i64) -> StoredVersion {
+fn stored(plan: caseplan::Version, doc_version: i64) -> StoredVersion {
     StoredVersion {
         name: version_id(&plan.caseplan_id, plan.version),
         doc_version,
@@ -120,7 +120,7 @@ pub struct Input {
     pub intake_settings: Option<Vec<IntakeSetting>>,
 }
 
-fn apply(plan: &mut CaseplanVersion, input: Input) -> Result<()> {
+fn apply(plan: &mut caseplan::Version, input: Input) -> Result<()> {
     if let Some(v) = input.name {
         plan.name = v.trim().to_owned();
     }
@@ -182,7 +182,7 @@ pub async fn create(
     app: &App,
     caller: &Principal,
     input: Input,
-) -> Result<(Header, CaseplanVersion)> {
+) -> Result<(Header, caseplan::Version)> {
     let name = input
         .name
         .clone()
@@ -215,7 +215,7 @@ pub async fn create(
     .await?;
     let now = app.clock.now();
     let id = new_id(now);
-    let mut plan = CaseplanVersion {
+    let mut plan = caseplan::Version {
         caseplan_id: id.clone(),
         version: 1,
         state: VersionState::Draft,
@@ -278,7 +278,7 @@ pub async fn header(app: &App, caller: &Principal, id: &str) -> Result<Header> {
 }
 
 #[tracing::instrument(name = "case_management.caseplans.version", skip_all, fields(caller = %caller.subject_id, id = %id))]
-pub async fn version(app: &App, caller: &Principal, id: &str, v: i64) -> Result<CaseplanVersion> {
+pub async fn version(app: &App, caller: &Principal, id: &str, v: i64) -> Result<caseplan::Version> {
     let h = header(app, caller, id).await?;
     if v < 1 || v > h.latest {
         return Err(Error::not_found("caseplan version"));
@@ -288,7 +288,11 @@ pub async fn version(app: &App, caller: &Principal, id: &str, v: i64) -> Result<
 }
 
 #[tracing::instrument(name = "case_management.caseplans.latest", skip_all, fields(caller = %caller.subject_id, id = %id))]
-pub async fn latest(app: &App, caller: &Principal, id: &str) -> Result<(Header, CaseplanVersion)> {
+pub async fn latest(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+) -> Result<(Header, caseplan::Version)> {
     let h = header(app, caller, id).await?;
     let v = version(app, caller, id, h.latest).await?;
     Ok((h, v))
@@ -300,7 +304,7 @@ pub async fn published(
     app: &App,
     caller: &Principal,
     id: &str,
-) -> Result<(Header, CaseplanVersion)> {
+) -> Result<(Header, caseplan::Version)> {
     let h = header(app, caller, id)
         .await
         .map_err(Error::missing_as("caseplanId", "caseplan not found"))?;
@@ -322,9 +326,9 @@ pub async fn edit_draft<F>(
     caller: &Principal,
     id: &str,
     change: F,
-) -> Result<(Header, CaseplanVersion)>
+) -> Result<(Header, caseplan::Version)>
 where
-    F: FnOnce(&mut CaseplanVersion) -> Result<()>,
+    F: FnOnce(&mut caseplan::Version) -> Result<()>,
 {
     let h: Header = documents::load_for_edit(app, caller, id).await?;
     let current: StoredVersion = documents::load(app, caller, &version_id(id, h.latest)).await?;
@@ -364,7 +368,7 @@ pub async fn update(
     caller: &Principal,
     id: &str,
     input: Input,
-) -> Result<(Header, CaseplanVersion)> {
+) -> Result<(Header, caseplan::Version)> {
     if input.division_id.is_some() {
         return Err(Error::bad_request(
             "divisionId",
@@ -412,7 +416,7 @@ pub fn new_stageplan(name: &str, description: Option<String>, now: Timestamp) ->
 pub async fn check_worktype(
     app: &App,
     caller: &Principal,
-    plan: &CaseplanVersion,
+    plan: &caseplan::Version,
     worktype_id: &str,
 ) -> Result<()> {
     let field = "workitemSettings.worktypeId";
@@ -440,7 +444,11 @@ pub async fn check_worktype(
 
 /// Publishes the latest draft after checking it is complete.
 #[tracing::instrument(name = "case_management.caseplans.publish", skip_all, fields(caller = %caller.subject_id, id = %id))]
-pub async fn publish(app: &App, caller: &Principal, id: &str) -> Result<(Header, CaseplanVersion)> {
+pub async fn publish(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+) -> Result<(Header, caseplan::Version)> {
     let h: Header = documents::load_for_edit(app, caller, id).await?;
     let current: StoredVersion = documents::load(app, caller, &version_id(id, h.latest)).await?;
     current.plan.require_draft()?;
@@ -497,7 +505,7 @@ pub async fn new_version(
     app: &App,
     caller: &Principal,
     id: &str,
-) -> Result<(Header, CaseplanVersion)> {
+) -> Result<(Header, caseplan::Version)> {
     let h: Header = documents::load_for_edit(app, caller, id).await?;
     let current: StoredVersion = documents::load(app, caller, &version_id(id, h.latest)).await?;
     if current.plan.state == VersionState::Draft {

@@ -3,7 +3,8 @@
 //! next stage's workitem and all their events — commits in one unit of work.
 
 use casefile_domain::authz::{Permission, Principal};
-use casefile_domain::case::engine::{Case, CaseStatus, Effect, NewCase, Priority};
+use casefile_domain::case;
+use casefile_domain::case::engine::{Case, Effect, NewCase, Priority};
 use casefile_domain::schema;
 use casefile_domain::task::workitem::{Draft, Workitem};
 use casefile_store::{CaseInsert, Change, Error as StoreError, NewEvent, UnitOfWork};
@@ -75,7 +76,7 @@ pub async fn by_contact(app: &App, caller: &Principal, contact_id: &str) -> Resu
 async fn intake_data(
     app: &App,
     caller: &Principal,
-    plan: &casefile_domain::case::caseplan::CaseplanVersion,
+    plan: &casefile_domain::case::caseplan::Version,
     intake: &[Map<String, Value>],
 ) -> Result<Map<String, Value>> {
     if intake.len() > INTAKE_MAX {
@@ -461,7 +462,7 @@ pub async fn on_workitem_change(
     let (inserts, _, mut changes) = start_workitems(app, caller, &mut next, effects).await?;
     next.version += 1;
     next.date_modified = now;
-    let kind = if next.status == CaseStatus::Terminated {
+    let kind = if next.status == case::Status::Terminated {
         "case.terminated"
     } else if next.status.is_final() {
         "case.closed"

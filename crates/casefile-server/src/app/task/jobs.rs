@@ -246,7 +246,7 @@ pub async fn run(app: &App, id: &str) -> Result<bool> {
 async fn case_terminated(app: &App, case_id: &str) -> bool {
     matches!(
         app.store.get_case(case_id).await,
-        Ok(c) if c.status == casefile_domain::case::engine::CaseStatus::Terminated
+        Ok(c) if c.status == casefile_domain::case::Status::Terminated
     )
 }
 

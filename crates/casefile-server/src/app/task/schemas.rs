@@ -4,7 +4,7 @@
 
 use casefile_domain::Timestamp;
 use casefile_domain::authz::{Permission, Principal};
-use casefile_domain::schema::{self, SchemaDefinition};
+use casefile_domain::schema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
@@ -57,7 +57,7 @@ fn check_name(name: &str) -> Result<String> {
     )?)
 }
 
-fn parse(json_schema: &Value) -> Result<SchemaDefinition> {
+fn parse(json_schema: &Value) -> Result<schema::Definition> {
     Ok(schema::parse(json_schema)?)
 }
 
@@ -211,7 +211,7 @@ pub async fn definition(
     caller: &Principal,
     id: &str,
     v: i64,
-) -> Result<Arc<SchemaDefinition>> {
+) -> Result<Arc<schema::Definition>> {
     if let Some(def) = app.caches.schema(id, v) {
         // Still the caller's to see (a cheap, cached document load).
         let _: Schema = documents::load(app, caller, id).await?;
