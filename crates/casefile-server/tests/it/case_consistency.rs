@@ -130,6 +130,11 @@ impl World {
         (!items.is_empty()).then(|| items[item % items.len()].clone())
     }
 
+    /// The admin's request, whatever it answers.
+    async fn send(&self, method: Method, path: &str, body: Option<Value>) -> crate::harness::Reply {
+        self.h.call(method, path, Some(&self.h.admin), body).await
+    }
+
     async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Value {
         let r = self
             .h
@@ -372,13 +377,7 @@ async fn the_open_stage_workitem_cannot_be_deleted_and_terminating_it_ends_the_c
     let case = world.cases[0].clone();
     let w = world.workitem(0, 0).await.unwrap();
     let r = world
-        .h
-        .call(
-            Method::DELETE,
-            &format!("{TM}/workitems/{w}"),
-            Some(&world.h.admin),
-            None,
-        )
+        .send(Method::DELETE, &format!("{TM}/workitems/{w}"), None)
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let c = world.h.app.store.get_case(&case).await.unwrap();
@@ -393,13 +392,7 @@ async fn the_open_stage_workitem_cannot_be_deleted_and_terminating_it_ends_the_c
     );
     // Terminated without a Closed status: the case ends with it.
     let t = world
-        .h
-        .call(
-            Method::POST,
-            &format!("{TM}/workitems/{w}/terminate"),
-            Some(&world.h.admin),
-            None,
-        )
+        .send(Method::POST, &format!("{TM}/workitems/{w}/terminate"), None)
         .await;
     assert_eq!(t.status, StatusCode::OK, "{}", t.body);
     let c = world
@@ -408,13 +401,7 @@ async fn the_open_stage_workitem_cannot_be_deleted_and_terminating_it_ends_the_c
     assert_eq!(c["status"], "Terminated", "{c}");
     // Now that its stage is over, the workitem may go.
     let r = world
-        .h
-        .call(
-            Method::DELETE,
-            &format!("{TM}/workitems/{w}"),
-            Some(&world.h.admin),
-            None,
-        )
+        .send(Method::DELETE, &format!("{TM}/workitems/{w}"), None)
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     world.check(&[]).await.unwrap();

@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use casefile_store::{PoolSizes, Store};
 
-use crate::binary::{free_port, start, wait_healthy};
-use crate::harness::{ADMIN_ID, ADMIN_SECRET};
+use crate::binary::{free_port, start, token, wait_healthy};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_during_writes_loses_no_acknowledged_write() {
@@ -19,18 +18,7 @@ async fn sigterm_during_writes_loses_no_acknowledged_write() {
     let mut child = start(&url, port);
     let client = reqwest::Client::new();
     wait_healthy(&client, &base).await;
-    let token: serde_json::Value = client
-        .post(format!("{base}/oauth/token"))
-        .basic_auth(ADMIN_ID, Some(ADMIN_SECRET))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["access_token"].as_str().unwrap().to_owned();
+    let token = token(&client, &base).await;
 
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut writers = Vec::new();
