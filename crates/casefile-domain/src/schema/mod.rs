@@ -92,12 +92,14 @@ mod format;
 mod limits;
 mod parse;
 mod validation;
+mod version;
 
 pub use core_type::CoreType;
 pub use definition::{Attribute, Definition};
 pub use limits::*;
 pub use parse::{parse, schema_description, schema_name};
 pub use validation::{merge_fields, validate_fields};
+pub use version::Version;
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,8 @@ use serde_json::{Map, Value, json};
 
 use super::App;
 use super::case_management::{caseplans, cases};
-use super::task::{documents, schemas::Schema, workitems, worktypes};
+use super::task::{documents, workitems, worktypes};
+use casefile_domain::schema;
 
 pub const CASES_PER_PLAN: usize = 100;
 
@@ -148,7 +149,7 @@ pub async fn load(app: &App, caller: &Principal, back_office_id: &str) -> anyhow
     let e = anyhow::Error::new;
     let mut created = 0;
     for plan in &PLANS {
-        let schema: Schema = find(app, plan.schema).await?;
+        let schema: schema::Version = find(app, plan.schema).await?;
         let workbin: casefile_domain::task::workbin::Workbin = find(app, plan.workbin).await?;
         let mut stage_types = Vec::new();
         for stage in plan.stages {

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use casefile_domain::schema::CoreType;
+use casefile_domain::schema::{self, CoreType};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -15,7 +15,7 @@ use crate::api::common::{Reference, USERS, instant};
 use crate::api::extract::{Caller, JsonBody, PathParams};
 use crate::app::App;
 use crate::app::task::documents;
-use crate::app::task::schemas::{self as use_cases, Schema};
+use crate::app::task::schemas as use_cases;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 
 pub fn router() -> OpenApiRouter<App> {
@@ -48,7 +48,7 @@ pub struct SchemaDto {
     pub self_uri: String,
 }
 
-fn to_dto(s: &Schema) -> SchemaDto {
+fn to_dto(s: &schema::Version) -> SchemaDto {
     SchemaDto {
         id: s.id.clone(),
         name: s.name.clone(),
@@ -120,7 +120,7 @@ async fn get_schemas(
     State(app): State<App>,
     Caller(caller): Caller,
 ) -> ApiResult<Json<SchemaListing>> {
-    let all: Vec<Schema> = documents::list(&app, &caller, None).await?;
+    let all: Vec<schema::Version> = documents::list(&app, &caller, None).await?;
     Ok(Json(SchemaListing {
         total: all.len() as i64,
         entities: all.iter().map(to_dto).collect(),
@@ -161,7 +161,7 @@ async fn get_schema(
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<SchemaDto>> {
-    let s: Schema = documents::load(&app, &caller, &id).await?;
+    let s: schema::Version = documents::load(&app, &caller, &id).await?;
     Ok(Json(to_dto(&s)))
 }
 

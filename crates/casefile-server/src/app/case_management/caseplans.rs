@@ -15,8 +15,9 @@ use crate::app::error::{Error, Result};
 pub use casefile_domain::case::caseplan::Header;
 
 use crate::app::task::documents::{self, Batch, Stored};
-use crate::app::task::schemas::{self, Schema};
+use crate::app::task::schemas;
 use crate::app::{Actor, App, new_id};
+use casefile_domain::schema;
 
 impl Stored for Header {
     const KIND: &'static str = "caseplan";
@@ -245,7 +246,7 @@ pub async fn create(
         },
     )?;
     if let Some(schema_id) = &plan.data_schema_id {
-        let _: Schema = documents::load(app, caller, schema_id)
+        let _: schema::Version = documents::load(app, caller, schema_id)
             .await
             .map_err(Error::missing_as("dataSchemas", "schema not found"))?;
     }
@@ -383,7 +384,7 @@ pub async fn update(
     )
     .await?;
     if let Some(Some(schema_id)) = &input.data_schema_id {
-        let _: Schema = documents::load(app, caller, schema_id)
+        let _: schema::Version = documents::load(app, caller, schema_id)
             .await
             .map_err(Error::missing_as("dataSchemas", "schema not found"))?;
     }

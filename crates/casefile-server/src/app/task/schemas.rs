@@ -5,7 +5,7 @@
 use casefile_domain::Timestamp;
 use casefile_domain::authz::{Permission, Principal};
 use casefile_domain::schema;
-use serde::{Deserialize, Serialize};
+
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -13,20 +13,7 @@ use super::documents::{self, Batch, Stored};
 use crate::app::error::{Error, Result};
 use crate::app::{Actor, App, new_id};
 
-/// A schema version as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Schema {
-    pub id: String,
-    pub name: String,
-    pub version: i64,
-    pub enabled: bool,
-    pub json_schema: Value,
-    pub created_by: Option<String>,
-    pub date_created: Timestamp,
-    pub date_modified: Timestamp,
-}
-
-impl Stored for Schema {
+impl Stored for schema::Version {
     const KIND: &'static str = "schema";
     const WHAT: &'static str = "schema";
     const VIEW: Permission = Permission::SchemaView;
@@ -68,11 +55,11 @@ pub async fn create(
     name: &str,
     json_schema: Value,
     enabled: bool,
-) -> Result<Schema> {
+) -> Result<schema::Version> {
     documents::require(caller, Permission::SchemaEdit, None)?;
     let name = check_name(name)?;
     parse(&json_schema)?;
-    if app.store.count_documents(Schema::KIND).await? >= schema::MAX_SCHEMAS as i64 {
+    if app.store.count_documents(schema::Version::KIND).await? >= schema::MAX_SCHEMAS as i64 {
         return Err(Error::bad_request(
             "name",
             format!(
@@ -82,7 +69,7 @@ pub async fn create(
         ));
     }
     let now = app.clock.now();
-    let s = Schema {
+    let s = schema::Version {
         id: new_id(now),
         name,
         version: 1,
@@ -114,8 +101,8 @@ pub async fn update(
     name: Option<&str>,
     json_schema: Option<Value>,
     enabled: Option<bool>,
-) -> Result<Schema> {
-    let current: Schema = documents::load_for_edit(app, caller, id).await?;
+) -> Result<schema::Version> {
+    let current: schema::Version = documents::load_for_edit(app, caller, id).await?;
     let version = version.ok_or_else(|| {
         Error::bad_request("version", "is required: send the schema's current version")
     })?;
@@ -153,7 +140,7 @@ pub async fn update(
 
 #[tracing::instrument(name = "task.schemas.delete", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
-    let current: Schema = documents::load_for_edit(app, caller, id).await?;
+    let current: schema::Version = documents::load_for_edit(app, caller, id).await?;
     let mut batch = Batch::default();
     batch.delete(
         &current,
@@ -167,7 +154,7 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
 
 #[tracing::instrument(name = "task.schemas.latest_version", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn latest_version(app: &App, caller: &Principal, id: &str) -> Result<i64> {
-    let s: Schema = documents::load(app, caller, id).await?;
+    let s: schema::Version = documents::load(app, caller, id).await?;
     if !s.enabled {
         return Err(Error::bad_request("schemaId", "the schema is disabled"));
     }
@@ -176,12 +163,21 @@ pub async fn latest_version(app: &App, caller: &Principal, id: &str) -> Result<i
 
 /// One version of a schema, read from the event that made it.
 #[tracing::instrument(name = "task.schemas.version", skip_all, fields(caller = %caller.subject_id, id = %id))]
-pub async fn version(app: &App, caller: &Principal, id: &str, version: i64) -> Result<Schema> {
-    let latest: Schema = documents::load(app, caller, id).await?;
+pub async fn version(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    version: i64,
+) -> Result<schema::Version> {
+    let latest: schema::Version = documents::load(app, caller, id).await?;
     if version == latest.version {
         return Ok(latest);
     }
-    let event = match app.store.event_at_version(Schema::KIND, id, version).await {
+    let event = match app
+        .store
+        .event_at_version(schema::Version::KIND, id, version)
+        .await
+    {
         Ok(e) => e,
         Err(casefile_store::Error::NotFound) => return Err(Error::not_found("schema version")),
         Err(e) => return Err(e.into()),
@@ -193,9 +189,9 @@ pub async fn version(app: &App, caller: &Principal, id: &str, version: i64) -> R
 }
 
 #[tracing::instrument(name = "task.schemas.versions", skip_all, fields(caller = %caller.subject_id, id = %id))]
-pub async fn versions(app: &App, caller: &Principal, id: &str) -> Result<Vec<Schema>> {
-    let _: Schema = documents::load(app, caller, id).await?;
-    let events = app.store.events(Schema::KIND, id).await?;
+pub async fn versions(app: &App, caller: &Principal, id: &str) -> Result<Vec<schema::Version>> {
+    let _: schema::Version = documents::load(app, caller, id).await?;
+    let events = app.store.events(schema::Version::KIND, id).await?;
     events
         .into_iter()
         .filter_map(|e| e.after)
@@ -214,7 +210,7 @@ pub async fn definition(
 ) -> Result<Arc<schema::Definition>> {
     if let Some(def) = app.caches.schema(id, v) {
         // Still the caller's to see (a cheap, cached document load).
-        let _: Schema = documents::load(app, caller, id).await?;
+        let _: schema::Version = documents::load(app, caller, id).await?;
         return Ok(def);
     }
     let s = version(app, caller, id, v).await?;
