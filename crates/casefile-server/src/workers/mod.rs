@@ -36,7 +36,12 @@ pub async fn run(
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
-        let wait = match worker.tick(clock.now()).await {
+        let now = clock.now();
+        // One span per round, so everything a tick does (its use cases, its store calls) can
+        // be followed in the logs under the worker's name.
+        let span = tracing::info_span!("worker.tick", worker = worker.name(), at = %now);
+        let round = tracing::Instrument::instrument(worker.tick(now), span).await;
+        let wait = match round {
             Ok(Outcome::Worked(_)) => Duration::ZERO,
             Ok(Outcome::Idle) => worker.idle_interval(),
             Err(e) => {
