@@ -27,7 +27,7 @@ fn actor(caller: &Principal, at: casefile_domain::Timestamp) -> Actor<'_> {
 }
 
 /// The contact if the caller may see it; 404 otherwise.
-#[tracing::instrument(name = "contacts.get", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "contacts.get", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<Contact> {
     let c = match app.store.get_contact(id).await {
         Ok(c) => c,
@@ -42,7 +42,7 @@ pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<Contact> {
 
 /// A reference to an external contact (`externalContactId` on a workitem or a case) must name
 /// one the caller may see; the contact's visibility rule lives here and nowhere else.
-#[tracing::instrument(name = "contacts.check_reference", skip_all, fields(caller = %caller.subject_id, contact_id = ?contact_id))]
+#[tracing::instrument(name = "contacts.check_reference", level = "debug", skip_all, fields(caller = %caller.subject_id, contact_id = ?contact_id))]
 pub async fn check_reference(
     app: &App,
     caller: &Principal,
@@ -122,7 +122,7 @@ fn stored(result: casefile_store::Result<()>) -> Result<()> {
     }
 }
 
-#[tracing::instrument(name = "contacts.create", skip_all, fields(caller = %caller.subject_id, division_id = ?division_id))]
+#[tracing::instrument(name = "contacts.create", level = "debug", skip_all, fields(caller = %caller.subject_id, division_id = ?division_id))]
 pub async fn create(
     app: &App,
     caller: &Principal,
@@ -156,7 +156,7 @@ pub async fn create(
 
 /// Replaces every field of the contact (`PUT`), moving it when another division is named.
 /// `expected` is the version an `If-Match` header named, if any.
-#[tracing::instrument(name = "contacts.replace", skip_all, fields(caller = %caller.subject_id, id = %id, division_id = ?division_id))]
+#[tracing::instrument(name = "contacts.replace", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id, division_id = ?division_id))]
 pub async fn replace(
     app: &App,
     caller: &Principal,
@@ -204,7 +204,7 @@ pub async fn replace(
     Ok(next)
 }
 
-#[tracing::instrument(name = "contacts.delete", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "contacts.delete", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current = get_for_edit(app, caller, id).await?;
     let now = app.clock.now();
@@ -232,7 +232,7 @@ pub struct Search {
 /// The contacts the caller may see that match `q` (by a prefix of a name, email address or
 /// phone number), optionally only in some divisions. `total` stops counting after
 /// [`COUNT_LIMIT`]; more than that means "at least".
-#[tracing::instrument(name = "contacts.list", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "contacts.list", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn list(
     app: &App,
     caller: &Principal,
@@ -278,7 +278,7 @@ fn note_stored(result: casefile_store::Result<()>) -> Result<()> {
     }
 }
 
-#[tracing::instrument(name = "contacts.notes", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id))]
+#[tracing::instrument(name = "contacts.notes", level = "debug", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id))]
 pub async fn notes(
     app: &App,
     caller: &Principal,
@@ -294,7 +294,7 @@ pub async fn notes(
     Ok((c, listing))
 }
 
-#[tracing::instrument(name = "contacts.note", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id, note_id = %note_id))]
+#[tracing::instrument(name = "contacts.note", level = "debug", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id, note_id = %note_id))]
 pub async fn note(
     app: &App,
     caller: &Principal,
@@ -314,7 +314,7 @@ async fn load_note(app: &App, contact_id: &str, note_id: &str) -> Result<Note> {
     }
 }
 
-#[tracing::instrument(name = "contacts.create_note", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id))]
+#[tracing::instrument(name = "contacts.create_note", level = "debug", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id))]
 pub async fn create_note(
     app: &App,
     caller: &Principal,
@@ -346,7 +346,7 @@ pub async fn create_note(
     Ok((c, note))
 }
 
-#[tracing::instrument(name = "contacts.update_note", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id, note_id = %note_id))]
+#[tracing::instrument(name = "contacts.update_note", level = "debug", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id, note_id = %note_id))]
 pub async fn update_note(
     app: &App,
     caller: &Principal,
@@ -381,7 +381,7 @@ pub async fn update_note(
     Ok((c, next))
 }
 
-#[tracing::instrument(name = "contacts.delete_note", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id, note_id = %note_id))]
+#[tracing::instrument(name = "contacts.delete_note", level = "debug", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id, note_id = %note_id))]
 pub async fn delete_note(
     app: &App,
     caller: &Principal,

@@ -23,7 +23,7 @@ fn name_taken(err: StoreError) -> Error {
     }
 }
 
-#[tracing::instrument(name = "divisions.get", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "divisions.get", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<Division> {
     if !caller.can(Permission::DivisionView, id) {
         return Err(Error::not_found("division"));
@@ -35,7 +35,7 @@ pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<Division> {
 }
 
 /// A division's name for display, from the cache when fresh; `None` if it no longer exists.
-#[tracing::instrument(name = "divisions.name_of", skip_all, fields(id = %id))]
+#[tracing::instrument(name = "divisions.name_of", level = "debug", skip_all, fields(id = %id))]
 pub async fn name_of(app: &App, id: &str) -> Result<Option<String>> {
     let now = app.clock.now();
     if let Some(name) = app.caches.division_name(id, now) {
@@ -51,12 +51,12 @@ pub async fn name_of(app: &App, id: &str) -> Result<Option<String>> {
     }
 }
 
-#[tracing::instrument(name = "divisions.home", skip_all)]
+#[tracing::instrument(name = "divisions.home", level = "debug", skip_all)]
 pub async fn home(app: &App) -> Result<Division> {
     Ok(app.store.home_division().await?)
 }
 
-#[tracing::instrument(name = "divisions.list", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "divisions.list", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn list(
     app: &App,
     caller: &Principal,
@@ -73,7 +73,7 @@ pub async fn list(
 }
 
 /// Creating a division is an organisation-wide act: it needs the permission in every division.
-#[tracing::instrument(name = "divisions.create", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "divisions.create", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn create(app: &App, caller: &Principal, fields: division::Fields) -> Result<Division> {
     if caller.divisions_with(Permission::DivisionAdd) != casefile_domain::authz::Divisions::All {
         return Err(Error::forbidden(Permission::DivisionAdd));
@@ -107,7 +107,7 @@ pub async fn create(app: &App, caller: &Principal, fields: division::Fields) -> 
     Ok(division)
 }
 
-#[tracing::instrument(name = "divisions.update", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "divisions.update", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn update(
     app: &App,
     caller: &Principal,
@@ -150,7 +150,7 @@ pub async fn update(
     Ok(next)
 }
 
-#[tracing::instrument(name = "divisions.delete", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "divisions.delete", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current = get(app, caller, id).await?;
     caller
@@ -187,7 +187,7 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     }
 }
 
-#[tracing::instrument(name = "divisions.object_counts", skip_all, fields(id = %id))]
+#[tracing::instrument(name = "divisions.object_counts", level = "debug", skip_all, fields(id = %id))]
 pub async fn object_counts(app: &App, id: &str) -> Result<Vec<(String, i64)>> {
     Ok(app.store.count_division_objects(id).await?)
 }

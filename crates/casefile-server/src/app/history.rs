@@ -8,13 +8,13 @@ pub use casefile_store::Event;
 use super::App;
 use super::error::{Error, Result};
 
-#[tracing::instrument(skip_all, fields(entity_type, id))]
+#[tracing::instrument(name = "history.events", level = "debug", skip_all, fields(entity_type = %entity_type, id = %id))]
 pub async fn events(app: &App, entity_type: &str, id: &str) -> Result<Vec<Event>> {
     Ok(app.store.events(entity_type, id).await?)
 }
 
 /// Every version the entity had, oldest first, from its events' after-snapshots.
-#[tracing::instrument(name = "history.versions", skip_all, fields(id = %id))]
+#[tracing::instrument(name = "history.versions", level = "debug", skip_all, fields(id = %id))]
 pub async fn versions<T: DeserializeOwned>(
     app: &App,
     entity_type: &str,
@@ -29,7 +29,7 @@ pub async fn versions<T: DeserializeOwned>(
 }
 
 /// The entity as version `version` left it.
-#[tracing::instrument(skip_all, fields(entity_type, id, version))]
+#[tracing::instrument(name = "history.version", level = "debug", skip_all, fields(entity_type = %entity_type, id = %id, version))]
 pub async fn version<T: DeserializeOwned>(
     app: &App,
     entity_type: &str,

@@ -86,12 +86,12 @@ fn matching<T: Stored>(all: Vec<T>, query: Option<&str>) -> Vec<T> {
 
 // categories
 
-#[tracing::instrument(name = "intents.get_category", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "intents.get_category", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn get_category(app: &App, caller: &Principal, id: &str) -> Result<Category> {
     documents::load(app, caller, id).await
 }
 
-#[tracing::instrument(name = "intents.list_categories", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "intents.list_categories", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn list_categories(
     app: &App,
     caller: &Principal,
@@ -102,7 +102,7 @@ pub async fn list_categories(
     Ok(matching(all, query))
 }
 
-#[tracing::instrument(name = "intents.create_category", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "intents.create_category", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn create_category(
     app: &App,
     caller: &Principal,
@@ -127,7 +127,7 @@ pub async fn create_category(
     Ok(category)
 }
 
-#[tracing::instrument(name = "intents.update_category", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "intents.update_category", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn update_category(
     app: &App,
     caller: &Principal,
@@ -155,7 +155,7 @@ pub async fn update_category(
 }
 
 /// Refused with 409 while an intent belongs to the category.
-#[tracing::instrument(name = "intents.delete_category", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "intents.delete_category", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete_category(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current: Category = documents::load_for_edit(app, caller, id).await?;
     let mut batch = Batch::default();
@@ -165,12 +165,12 @@ pub async fn delete_category(app: &App, caller: &Principal, id: &str) -> Result<
 
 // customer intents
 
-#[tracing::instrument(name = "intents.get_intent", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "intents.get_intent", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn get_intent(app: &App, caller: &Principal, id: &str) -> Result<Intent> {
     documents::load(app, caller, id).await
 }
 
-#[tracing::instrument(name = "intents.list_intents", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "intents.list_intents", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn list_intents(
     app: &App,
     caller: &Principal,
@@ -208,7 +208,7 @@ pub struct Fields {
     pub category_id: Option<String>,
 }
 
-#[tracing::instrument(name = "intents.create_intent", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "intents.create_intent", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn create_intent(app: &App, caller: &Principal, fields: Fields) -> Result<Intent> {
     documents::require(caller, Intent::EDIT, None)?;
     let now = app.clock.now();
@@ -240,7 +240,7 @@ pub struct Patch {
     pub category_id: Option<Option<String>>,
 }
 
-#[tracing::instrument(name = "intents.update_intent", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "intents.update_intent", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn update_intent(
     app: &App,
     caller: &Principal,
@@ -275,7 +275,7 @@ pub async fn update_intent(
     Ok(next)
 }
 
-#[tracing::instrument(name = "intents.delete_intent", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "intents.delete_intent", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete_intent(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current: Intent = documents::load_for_edit(app, caller, id).await?;
     let mut batch = Batch::default();
@@ -341,7 +341,7 @@ pub const SOURCE_TYPES: [&str; 7] = [
 ];
 
 /// Records (or refreshes) that the contact showed this intent.
-#[tracing::instrument(name = "intents.assign", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id))]
+#[tracing::instrument(name = "intents.assign", level = "debug", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id))]
 pub async fn assign(
     app: &App,
     caller: &Principal,
@@ -401,7 +401,7 @@ pub async fn assign(
 }
 
 /// The contact's intent assignments, most recent first.
-#[tracing::instrument(name = "intents.assignments", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id))]
+#[tracing::instrument(name = "intents.assignments", level = "debug", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id))]
 pub async fn assignments(
     app: &App,
     caller: &Principal,

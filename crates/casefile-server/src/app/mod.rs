@@ -45,7 +45,7 @@ impl App {
     /// work — the entities, their events (and, later, outbox rows) — committed here in one
     /// transaction. Its rows become this node's recent writes (or, if it failed, stop being);
     /// its documents leave the cache either way.
-    #[tracing::instrument(name = "commit", skip_all, fields(
+    #[tracing::instrument(name = "commit", level = "debug", skip_all, fields(
         cases = unit.case_updates.len() + usize::from(unit.case_insert.is_some()),
         workitems = unit.workitem_inserts.len() + unit.workitem_updates.len(),
         documents = unit.documents.len(),

@@ -166,14 +166,14 @@ async fn issue(app: &App, client_id: &str, user_id: Option<String>) -> Result<Is
 }
 
 /// The client credentials grant: the token acts as the client, with the client's grants.
-#[tracing::instrument(name = "sessions.client_credentials", skip_all)]
+#[tracing::instrument(name = "sessions.client_credentials", level = "debug", skip_all)]
 pub async fn client_credentials(app: &App, client_id: &str, client_secret: &str) -> Result<Issued> {
     check_client(app, client_id, client_secret).await?;
     issue(app, client_id, None).await
 }
 
 /// The resource owner password grant: the token acts as the user.
-#[tracing::instrument(name = "sessions.password", skip_all)]
+#[tracing::instrument(name = "sessions.password", level = "debug", skip_all)]
 pub async fn password(
     app: &App,
     client_id: &str,
@@ -201,7 +201,7 @@ pub async fn password(
 
 /// Resolves `Authorization: Bearer …` to a principal, or 401.
 /// The display name of an OAuth client.
-#[tracing::instrument(name = "sessions.client_name", skip_all)]
+#[tracing::instrument(name = "sessions.client_name", level = "debug", skip_all)]
 pub async fn client_name(app: &App, client_id: &str) -> Result<String> {
     match app.store.get_client(client_id).await {
         Ok(client) => Ok(client.name),
@@ -210,7 +210,7 @@ pub async fn client_name(app: &App, client_id: &str) -> Result<String> {
     }
 }
 
-#[tracing::instrument(name = "sessions.authenticate", skip_all)]
+#[tracing::instrument(name = "sessions.authenticate", level = "debug", skip_all)]
 pub async fn authenticate(app: &App, bearer: &str) -> Result<Principal> {
     let now = app.clock.now();
     let token_hash = secrets::digest(bearer);

@@ -52,7 +52,7 @@ async fn visible_division(app: &App, caller: &Principal, field: &str, id: &str) 
     }
 }
 
-#[tracing::instrument(name = "users.create", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "users.create", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn create(
     app: &App,
     caller: &Principal,
@@ -106,7 +106,7 @@ pub async fn create(
 
 /// The user through this node's cache (at most `cache::DOCUMENT_SECONDS` old; this node's
 /// own writes drop it at once), with no visibility check.
-#[tracing::instrument(name = "users.cached", skip_all, fields(id = %id))]
+#[tracing::instrument(name = "users.cached", level = "debug", skip_all, fields(id = %id))]
 pub async fn cached(app: &App, id: &str) -> Result<User, StoreError> {
     let now = app.clock.now();
     if let Some(u) = app.caches.user(id, now) {
@@ -118,7 +118,7 @@ pub async fn cached(app: &App, id: &str) -> Result<User, StoreError> {
 }
 
 /// A user visible to the caller, or 404 (never revealing users of other divisions).
-#[tracing::instrument(name = "users.get", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "users.get", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<User> {
     let user = match cached(app, id).await {
         Ok(u) => u,
@@ -132,7 +132,7 @@ pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<User> {
     Ok(user)
 }
 
-#[tracing::instrument(name = "users.me", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "users.me", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn me(app: &App, caller: &Principal) -> Result<User> {
     if caller.kind != SubjectKind::User {
         return Err(Error::invalid_with_code(
@@ -150,7 +150,7 @@ pub struct ListQuery {
     pub descending: bool,
 }
 
-#[tracing::instrument(name = "users.list", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "users.list", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn list(app: &App, caller: &Principal, q: ListQuery) -> Result<Listing<User>> {
     let filter = UserFilter {
         visible: caller.divisions_with(Permission::UserView),
@@ -169,7 +169,7 @@ async fn editable(app: &App, caller: &Principal, id: &str, action: Permission) -
     Ok(user)
 }
 
-#[tracing::instrument(name = "users.update", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "users.update", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn update(
     app: &App,
     caller: &Principal,
@@ -215,7 +215,7 @@ pub async fn update(
 }
 
 /// Genesys deletes users by setting their state to `deleted`; they stay readable.
-#[tracing::instrument(name = "users.delete", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "users.delete", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current = editable(app, caller, id, Permission::UserDelete).await?;
     if current.state == State::Deleted {
@@ -250,12 +250,12 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
 }
 
 /// A user's grants as `expand=authorization` shows them beside a user the caller may see.
-#[tracing::instrument(name = "users.expanded_grants", skip_all)]
+#[tracing::instrument(name = "users.expanded_grants", level = "debug", skip_all)]
 pub async fn expanded_grants(app: &App, user: &User) -> Result<Vec<Grant>> {
     Ok(app.store.grants(&user.id).await?)
 }
 
-#[tracing::instrument(name = "users.grants_of", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "users.grants_of", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn grants_of(app: &App, caller: &Principal, id: &str) -> Result<(User, Vec<Grant>)> {
     let user = get(app, caller, id).await?;
     let is_self = caller.kind == SubjectKind::User && caller.subject_id == user.id;
@@ -267,7 +267,7 @@ pub async fn grants_of(app: &App, caller: &Principal, id: &str) -> Result<(User,
 }
 
 /// Replaces a user's grants, bumping the user's version so the change is audited in order.
-#[tracing::instrument(name = "users.replace_grants", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "users.replace_grants", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn replace_grants(
     app: &App,
     caller: &Principal,
@@ -312,7 +312,7 @@ pub async fn replace_grants(
 }
 
 /// The user's grants with `grant` added (`add`) or removed.
-#[tracing::instrument(name = "users.edit_grant", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "users.edit_grant", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn edit_grant(
     app: &App,
     caller: &Principal,

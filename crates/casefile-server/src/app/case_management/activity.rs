@@ -75,7 +75,7 @@ impl Stored for Association {
 }
 
 /// Every case association of an interaction the caller may see.
-#[tracing::instrument(name = "case_management.activity.find_associations", skip_all, fields(caller = %caller.subject_id, workitem_id = ?workitem_id))]
+#[tracing::instrument(name = "case_management.activity.find_associations", level = "debug", skip_all, fields(caller = %caller.subject_id, workitem_id = ?workitem_id))]
 pub async fn find_associations(
     app: &App,
     caller: &Principal,
@@ -114,7 +114,7 @@ pub async fn find_associations(
     Ok(found)
 }
 
-#[tracing::instrument(name = "case_management.activity.add_comment", skip_all, fields(caller = %caller.subject_id, case_id = %case_id))]
+#[tracing::instrument(name = "case_management.activity.add_comment", level = "debug", skip_all, fields(caller = %caller.subject_id, case_id = %case_id))]
 pub async fn add_comment(
     app: &App,
     caller: &Principal,
@@ -146,7 +146,7 @@ pub async fn add_comment(
     Ok(c)
 }
 
-#[tracing::instrument(name = "case_management.activity.comments", skip_all, fields(caller = %caller.subject_id, case_id = %case_id))]
+#[tracing::instrument(name = "case_management.activity.comments", level = "debug", skip_all, fields(caller = %caller.subject_id, case_id = %case_id))]
 pub async fn comments(app: &App, caller: &Principal, case_id: &str) -> Result<Vec<Comment>> {
     cases::get(app, caller, case_id).await?;
     let mut all: Vec<Comment> = documents::list(app, caller, Some(case_id)).await?;
@@ -154,7 +154,7 @@ pub async fn comments(app: &App, caller: &Principal, case_id: &str) -> Result<Ve
     Ok(all)
 }
 
-#[tracing::instrument(name = "case_management.activity.comment", skip_all, fields(caller = %caller.subject_id, case_id = %case_id, id = %id))]
+#[tracing::instrument(name = "case_management.activity.comment", level = "debug", skip_all, fields(caller = %caller.subject_id, case_id = %case_id, id = %id))]
 pub async fn comment(app: &App, caller: &Principal, case_id: &str, id: &str) -> Result<Comment> {
     cases::get(app, caller, case_id).await?;
     let c: Comment = documents::load(app, caller, id).await?;
@@ -165,7 +165,7 @@ pub async fn comment(app: &App, caller: &Principal, case_id: &str, id: &str) -> 
 }
 
 /// Deletes a comment: one's own (`mine`), or any with edit rights on the case.
-#[tracing::instrument(name = "case_management.activity.delete_comment", skip_all, fields(caller = %caller.subject_id, case_id = %case_id, id = %id))]
+#[tracing::instrument(name = "case_management.activity.delete_comment", level = "debug", skip_all, fields(caller = %caller.subject_id, case_id = %case_id, id = %id))]
 pub async fn delete_comment(
     app: &App,
     caller: &Principal,
@@ -214,7 +214,7 @@ fn current_stage(case: &Case) -> (Option<String>, Option<String>) {
         .unwrap_or((None, None))
 }
 
-#[tracing::instrument(name = "case_management.activity.associate", skip_all, fields(caller = %caller.subject_id, case_id = %case_id, workitem_id = ?workitem_id))]
+#[tracing::instrument(name = "case_management.activity.associate", level = "debug", skip_all, fields(caller = %caller.subject_id, case_id = %case_id, workitem_id = ?workitem_id))]
 pub async fn associate(
     app: &App,
     caller: &Principal,
@@ -273,7 +273,7 @@ pub async fn associate(
 }
 
 /// Stored associations plus one Activity per stage workitem, oldest first.
-#[tracing::instrument(name = "case_management.activity.associations", skip_all, fields(caller = %caller.subject_id, case_id = %case_id))]
+#[tracing::instrument(name = "case_management.activity.associations", level = "debug", skip_all, fields(caller = %caller.subject_id, case_id = %case_id))]
 pub async fn associations(
     app: &App,
     caller: &Principal,

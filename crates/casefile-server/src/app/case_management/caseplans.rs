@@ -178,7 +178,7 @@ async fn check_intent(app: &App, caller: &Principal, intent: Option<&str>) -> Re
     Ok(())
 }
 
-#[tracing::instrument(name = "case_management.caseplans.create", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "case_management.caseplans.create", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn create(
     app: &App,
     caller: &Principal,
@@ -273,12 +273,12 @@ pub async fn create(
     Ok((header, plan))
 }
 
-#[tracing::instrument(name = "case_management.caseplans.header", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "case_management.caseplans.header", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn header(app: &App, caller: &Principal, id: &str) -> Result<Header> {
     documents::load(app, caller, id).await
 }
 
-#[tracing::instrument(name = "case_management.caseplans.version", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "case_management.caseplans.version", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn version(app: &App, caller: &Principal, id: &str, v: i64) -> Result<caseplan::Version> {
     let h = header(app, caller, id).await?;
     if v < 1 || v > h.latest {
@@ -288,7 +288,7 @@ pub async fn version(app: &App, caller: &Principal, id: &str, v: i64) -> Result<
     Ok(s.plan)
 }
 
-#[tracing::instrument(name = "case_management.caseplans.latest", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "case_management.caseplans.latest", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn latest(
     app: &App,
     caller: &Principal,
@@ -300,7 +300,7 @@ pub async fn latest(
 }
 
 /// The published version cases are created from.
-#[tracing::instrument(name = "case_management.caseplans.published", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "case_management.caseplans.published", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn published(
     app: &App,
     caller: &Principal,
@@ -321,7 +321,7 @@ pub async fn published(
 
 /// Loads the latest version for editing (it must be a draft), lets `change` edit it, and
 /// saves version and header together.
-#[tracing::instrument(name = "case_management.caseplans.edit_draft", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "case_management.caseplans.edit_draft", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn edit_draft<F>(
     app: &App,
     caller: &Principal,
@@ -363,7 +363,7 @@ where
     Ok((next_header, plan))
 }
 
-#[tracing::instrument(name = "case_management.caseplans.update", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "case_management.caseplans.update", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn update(
     app: &App,
     caller: &Principal,
@@ -413,7 +413,7 @@ pub fn new_stageplan(name: &str, description: Option<String>, now: Timestamp) ->
 
 /// Checks a worktype may serve as a stage's activity: visible, in the caseplan's division,
 /// and built on the caseplan's schema.
-#[tracing::instrument(name = "case_management.caseplans.check_worktype", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "case_management.caseplans.check_worktype", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn check_worktype(
     app: &App,
     caller: &Principal,
@@ -444,7 +444,7 @@ pub async fn check_worktype(
 }
 
 /// Publishes the latest draft after checking it is complete.
-#[tracing::instrument(name = "case_management.caseplans.publish", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "case_management.caseplans.publish", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn publish(
     app: &App,
     caller: &Principal,
@@ -501,7 +501,7 @@ pub async fn publish(
 }
 
 /// A new draft copied from the latest (published) version.
-#[tracing::instrument(name = "case_management.caseplans.new_version", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "case_management.caseplans.new_version", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn new_version(
     app: &App,
     caller: &Principal,
@@ -535,7 +535,7 @@ pub async fn new_version(
 }
 
 /// Deletes a caseplan that no case was created from.
-#[tracing::instrument(name = "case_management.caseplans.delete", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "case_management.caseplans.delete", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let h: Header = documents::load_for_edit(app, caller, id).await?;
     if app.store.caseplan_has_cases(id).await? {

@@ -48,7 +48,7 @@ fn visible(caller: &Principal, c: &Case) -> bool {
     }
 }
 
-#[tracing::instrument(name = "case_management.cases.get", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "case_management.cases.get", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<Case> {
     match app.store.get_case(id).await {
         Ok(c) if visible(caller, &c) => Ok(c),
@@ -57,7 +57,7 @@ pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<Case> {
     }
 }
 
-#[tracing::instrument(name = "case_management.cases.by_reference", skip_all, fields(caller = %caller.subject_id, reference = %reference))]
+#[tracing::instrument(name = "case_management.cases.by_reference", level = "debug", skip_all, fields(caller = %caller.subject_id, reference = %reference))]
 pub async fn by_reference(app: &App, caller: &Principal, reference: &str) -> Result<Case> {
     match app.store.get_case_by_reference(reference).await {
         Ok(c) if visible(caller, &c) => Ok(c),
@@ -66,7 +66,7 @@ pub async fn by_reference(app: &App, caller: &Principal, reference: &str) -> Res
     }
 }
 
-#[tracing::instrument(name = "case_management.cases.by_contact", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id))]
+#[tracing::instrument(name = "case_management.cases.by_contact", level = "debug", skip_all, fields(caller = %caller.subject_id, contact_id = %contact_id))]
 pub async fn by_contact(app: &App, caller: &Principal, contact_id: &str) -> Result<Vec<Case>> {
     let cases = app.store.cases_by_contact(contact_id, 500).await?;
     Ok(cases.into_iter().filter(|c| visible(caller, c)).collect())
@@ -188,7 +188,7 @@ async fn start_workitems(
     Ok((inserts, updates, changes))
 }
 
-#[tracing::instrument(name = "case_management.cases.create", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "case_management.cases.create", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn create(app: &App, caller: &Principal, input: Input) -> Result<Case> {
     let (header, plan) = caseplans::published(app, caller, &input.caseplan_id).await?;
     let division_ok = match &plan.division_id {
@@ -312,7 +312,7 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> Result<Case>
 }
 
 /// Applies a change the caller made to the case's own fields (owner, priority, …).
-#[tracing::instrument(name = "case_management.cases.edit", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "case_management.cases.edit", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn edit<F>(
     app: &App,
     caller: &Principal,
@@ -363,7 +363,11 @@ where
 /// Refuses to let the workitem doing a case's open stage go away: deleting it would leave the
 /// case in progress with nothing to work. Terminate the workitem (which ends the case with
 /// it) or the case instead. Workitems of finished stages or cases may be deleted.
-#[tracing::instrument(name = "case_management.cases.check_workitem_deletable", skip_all)]
+#[tracing::instrument(
+    name = "case_management.cases.check_workitem_deletable",
+    level = "debug",
+    skip_all
+)]
 pub async fn check_workitem_deletable(app: &App, w: &Workitem) -> Result<()> {
     let Some(case_id) = &w.case_id else {
         return Ok(());
@@ -386,7 +390,7 @@ pub async fn check_workitem_deletable(app: &App, w: &Workitem) -> Result<()> {
 }
 
 /// Terminates the case and its open workitem in one unit of work.
-#[tracing::instrument(name = "case_management.cases.terminate", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "case_management.cases.terminate", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn terminate(app: &App, caller: &Principal, id: &str) -> Result<Case> {
     let current = get(app, caller, id).await?;
     let now = app.clock.now();
@@ -421,7 +425,7 @@ pub async fn terminate(app: &App, caller: &Principal, id: &str) -> Result<Case> 
 /// The engine's part of a workitem change: if the workitem does a stage of a case and its
 /// status category changed, the case moves with it. Returns the unit to commit instead of the
 /// plain workitem update (the caller's workitem change is included).
-#[tracing::instrument(name = "case_management.cases.on_workitem_change", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "case_management.cases.on_workitem_change", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn on_workitem_change(
     app: &App,
     caller: &Principal,

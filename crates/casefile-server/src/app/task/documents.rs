@@ -60,7 +60,7 @@ pub fn visible(caller: &Principal, permission: Permission, division_id: Option<&
 }
 
 /// The object if it exists and the caller may see it; 404 otherwise.
-#[tracing::instrument(name = "task.documents.load", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.documents.load", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn load<T: Stored>(app: &App, caller: &Principal, id: &str) -> Result<T> {
     let now = app.clock.now();
     let t: T = match app.caches.document(T::KIND, id, now) {
@@ -82,7 +82,7 @@ pub async fn load<T: Stored>(app: &App, caller: &Principal, id: &str) -> Result<
 }
 
 /// Like [`load`], and the caller must also hold `T::EDIT` there (403 if not).
-#[tracing::instrument(name = "task.documents.load_for_edit", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.documents.load_for_edit", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn load_for_edit<T: Stored>(app: &App, caller: &Principal, id: &str) -> Result<T> {
     let t: T = load(app, caller, id).await?;
     require(caller, T::EDIT, t.division_id())?;
@@ -101,7 +101,7 @@ pub fn require(
     }
 }
 
-#[tracing::instrument(name = "task.documents.list", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "task.documents.list", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn list<T: Stored>(
     app: &App,
     caller: &Principal,

@@ -48,7 +48,7 @@ fn parse(json_schema: &Value) -> Result<schema::Definition> {
     Ok(schema::parse(json_schema)?)
 }
 
-#[tracing::instrument(name = "task.schemas.create", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "task.schemas.create", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn create(
     app: &App,
     caller: &Principal,
@@ -92,7 +92,7 @@ pub async fn create(
 }
 
 /// A new version; `version` must be the current one.
-#[tracing::instrument(name = "task.schemas.update", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.schemas.update", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn update(
     app: &App,
     caller: &Principal,
@@ -138,7 +138,7 @@ pub async fn update(
     Ok(next)
 }
 
-#[tracing::instrument(name = "task.schemas.delete", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.schemas.delete", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current: schema::Version = documents::load_for_edit(app, caller, id).await?;
     let mut batch = Batch::default();
@@ -152,7 +152,7 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     batch.commit(app, "schema").await
 }
 
-#[tracing::instrument(name = "task.schemas.latest_version", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.schemas.latest_version", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn latest_version(app: &App, caller: &Principal, id: &str) -> Result<i64> {
     let s: schema::Version = documents::load(app, caller, id).await?;
     if !s.enabled {
@@ -162,7 +162,7 @@ pub async fn latest_version(app: &App, caller: &Principal, id: &str) -> Result<i
 }
 
 /// One version of a schema, read from the event that made it.
-#[tracing::instrument(name = "task.schemas.version", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.schemas.version", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn version(
     app: &App,
     caller: &Principal,
@@ -188,7 +188,7 @@ pub async fn version(
     documents::from_value(after)
 }
 
-#[tracing::instrument(name = "task.schemas.versions", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.schemas.versions", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn versions(app: &App, caller: &Principal, id: &str) -> Result<Vec<schema::Version>> {
     let _: schema::Version = documents::load(app, caller, id).await?;
     let events = app.store.events(schema::Version::KIND, id).await?;
@@ -201,7 +201,7 @@ pub async fn versions(app: &App, caller: &Principal, id: &str) -> Result<Vec<sch
 
 /// The parsed definition workitems of this schema version are validated against. A version
 /// never changes once written, so its parse is cached for as long as the process runs.
-#[tracing::instrument(name = "task.schemas.definition", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.schemas.definition", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn definition(
     app: &App,
     caller: &Principal,

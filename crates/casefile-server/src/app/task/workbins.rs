@@ -34,7 +34,7 @@ impl Stored for Workbin {
 }
 
 /// The division must exist and the caller must be allowed to edit `T` there.
-#[tracing::instrument(name = "task.workbins.target_division", skip_all, fields(caller = %caller.subject_id, division_id = ?division_id))]
+#[tracing::instrument(name = "task.workbins.target_division", level = "debug", skip_all, fields(caller = %caller.subject_id, division_id = ?division_id))]
 pub async fn target_division(
     app: &App,
     caller: &Principal,
@@ -67,7 +67,7 @@ pub async fn target_division(
     Ok(id)
 }
 
-#[tracing::instrument(name = "task.workbins.create", skip_all, fields(caller = %caller.subject_id, division_id = ?division_id))]
+#[tracing::instrument(name = "task.workbins.create", level = "debug", skip_all, fields(caller = %caller.subject_id, division_id = ?division_id))]
 pub async fn create(
     app: &App,
     caller: &Principal,
@@ -100,7 +100,7 @@ pub async fn create(
     Ok(workbin)
 }
 
-#[tracing::instrument(name = "task.workbins.update", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.workbins.update", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn update(
     app: &App,
     caller: &Principal,
@@ -134,7 +134,7 @@ pub async fn update(
     Ok(next)
 }
 
-#[tracing::instrument(name = "task.workbins.delete", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.workbins.delete", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current: Workbin = documents::load_for_edit(app, caller, id).await?;
     let mut batch = Batch::default();

@@ -19,7 +19,7 @@ use crate::app::{Actor, App, change, new_id, snapshot};
 pub const ENTITY: &str = "workitem";
 
 /// The workitem if the caller may see it; 404 otherwise.
-#[tracing::instrument(name = "task.workitems.get", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.workitems.get", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn visible(app: &App, caller: &Principal, id: &str) -> Result<Workitem> {
     let w = match app.store.get_workitem(id).await {
         Ok(w) => w,
@@ -51,7 +51,11 @@ pub fn is_self(caller: &Principal, user_id: Option<&str>) -> bool {
     caller.kind == SubjectKind::User && user_id == Some(caller.subject_id.as_str())
 }
 
-#[tracing::instrument(name = "task.workitem_builder.check_assignee", skip_all)]
+#[tracing::instrument(
+    name = "task.workitem_builder.check_assignee",
+    level = "debug",
+    skip_all
+)]
 pub async fn check_assignee(app: &App, assignee: Option<&str>) -> Result<()> {
     if let Some(id) = assignee {
         match crate::app::users::cached(app, id).await {
@@ -68,7 +72,7 @@ pub async fn check_assignee(app: &App, assignee: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-#[tracing::instrument(name = "task.workitem_builder.type_status", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "task.workitem_builder.type_status", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn type_status(
     app: &App,
     caller: &Principal,
@@ -88,7 +92,7 @@ pub async fn type_status(
     Ok(s)
 }
 
-#[tracing::instrument(name = "task.workitem_builder.workbin_division", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "task.workitem_builder.workbin_division", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn workbin_division(app: &App, caller: &Principal, workbin_id: &str) -> Result<String> {
     let workbin: Workbin = documents::load(app, caller, workbin_id)
         .await
@@ -96,7 +100,7 @@ pub async fn workbin_division(app: &App, caller: &Principal, workbin_id: &str) -
     Ok(workbin.division_id)
 }
 
-#[tracing::instrument(name = "task.workitem_builder.validated_fields", skip_all, fields(caller = %caller.subject_id, schema_id = ?schema_id))]
+#[tracing::instrument(name = "task.workitem_builder.validated_fields", level = "debug", skip_all, fields(caller = %caller.subject_id, schema_id = ?schema_id))]
 pub async fn validated_fields(
     app: &App,
     caller: &Principal,
@@ -119,7 +123,7 @@ pub async fn validated_fields(
 }
 
 /// Builds a workitem from the draft, checking every reference; does not store it.
-#[tracing::instrument(name = "task.workitem_builder.prepare", skip_all, fields(caller = %caller.subject_id, type_id = %type_id))]
+#[tracing::instrument(name = "task.workitem_builder.prepare", level = "debug", skip_all, fields(caller = %caller.subject_id, type_id = %type_id))]
 pub async fn prepare(
     app: &App,
     caller: &Principal,

@@ -50,7 +50,7 @@ fn require_assign(caller: &Principal, w: &Workitem, assignee: Option<&str>) -> R
     }
 }
 
-#[tracing::instrument(name = "task.workitems.create", skip_all, fields(caller = %caller.subject_id, type_id = %type_id))]
+#[tracing::instrument(name = "task.workitems.create", level = "debug", skip_all, fields(caller = %caller.subject_id, type_id = %type_id))]
 pub async fn create(
     app: &App,
     caller: &Principal,
@@ -93,7 +93,7 @@ pub struct Patch {
 }
 
 /// Applies a patch if the stored version still is `expected` (when given).
-#[tracing::instrument(name = "task.workitems.update", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.workitems.update", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn update(
     app: &App,
     caller: &Principal,
@@ -295,7 +295,7 @@ async fn save(
     }
 }
 
-#[tracing::instrument(name = "task.workitems.assign", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.workitems.assign", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn assign(
     app: &App,
     caller: &Principal,
@@ -315,13 +315,13 @@ pub async fn assign(
     .await
 }
 
-#[tracing::instrument(name = "task.workitems.terminate", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.workitems.terminate", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn terminate(app: &App, caller: &Principal, id: &str) -> Result<Workitem> {
     terminate_in(app, caller, id, None).await
 }
 
 /// Terminates, first moving to `status_id` (a Closed-category status of the worktype) if given.
-#[tracing::instrument(name = "task.workitems.terminate_in", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.workitems.terminate_in", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn terminate_in(
     app: &App,
     caller: &Principal,
@@ -352,7 +352,7 @@ pub async fn terminate_in(
     Ok(next)
 }
 
-#[tracing::instrument(name = "task.workitems.delete", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.workitems.delete", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current = get(app, caller, id).await?;
     if !caller.can(Permission::WorkitemDelete, &current.division_id) {
@@ -387,7 +387,7 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
 
 /// Moves a workitem whose automatic transition is due; the system is the actor.
 /// Returns false if someone changed it first (the next round sees the new state).
-#[tracing::instrument(name = "task.workitems.auto_transition", skip_all)]
+#[tracing::instrument(name = "task.workitems.auto_transition", level = "debug", skip_all)]
 pub async fn auto_transition(
     app: &App,
     w: &Workitem,
@@ -444,13 +444,13 @@ pub async fn auto_transition(
     }
 }
 
-#[tracing::instrument(name = "task.workitems.query", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "task.workitems.query", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn query(app: &App, caller: &Principal, mut q: WorkitemQuery) -> Result<Vec<Workitem>> {
     q.visible = caller.divisions_with(Permission::WorkitemView);
     Ok(app.store.query_workitems(&q).await?)
 }
 
-#[tracing::instrument(name = "task.workitems.count", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "task.workitems.count", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn count(app: &App, caller: &Principal, mut q: WorkitemQuery) -> Result<i64> {
     q.visible = caller.divisions_with(Permission::WorkitemView);
     Ok(app.store.count_workitems(&q).await?)

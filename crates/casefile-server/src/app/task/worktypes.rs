@@ -170,7 +170,7 @@ async fn check_references(
     Ok(())
 }
 
-#[tracing::instrument(name = "task.worktypes.create", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "task.worktypes.create", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn create(
     app: &App,
     caller: &Principal,
@@ -280,7 +280,7 @@ pub async fn create(
     Ok((worktype, statuses))
 }
 
-#[tracing::instrument(name = "task.worktypes.update", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.worktypes.update", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn update(
     app: &App,
     caller: &Principal,
@@ -335,7 +335,7 @@ pub async fn update(
     Ok(next)
 }
 
-#[tracing::instrument(name = "task.worktypes.delete", skip_all, fields(caller = %caller.subject_id, id = %id))]
+#[tracing::instrument(name = "task.worktypes.delete", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     let current: Worktype = documents::load_for_edit(app, caller, id).await?;
     let mut batch = Batch::default();
@@ -349,13 +349,13 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
     batch.commit(app, "worktype").await
 }
 
-#[tracing::instrument(name = "task.worktypes.statuses", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "task.worktypes.statuses", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn statuses(app: &App, caller: &Principal, worktype_id: &str) -> Result<Vec<Status>> {
     let _: Worktype = documents::load(app, caller, worktype_id).await?;
     documents::list(app, caller, Some(worktype_id)).await
 }
 
-#[tracing::instrument(name = "task.worktypes.status", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "task.worktypes.status", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn status(
     app: &App,
     caller: &Principal,
@@ -420,7 +420,7 @@ async fn editable_worktype(
     Ok((worktype, siblings))
 }
 
-#[tracing::instrument(name = "task.worktypes.create_status", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "task.worktypes.create_status", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn create_status(
     app: &App,
     caller: &Principal,
@@ -471,7 +471,7 @@ pub async fn create_status(
     Ok(s)
 }
 
-#[tracing::instrument(name = "task.worktypes.update_status", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "task.worktypes.update_status", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn update_status(
     app: &App,
     caller: &Principal,
@@ -504,7 +504,7 @@ pub async fn update_status(
     Ok(next)
 }
 
-#[tracing::instrument(name = "task.worktypes.delete_status", skip_all, fields(caller = %caller.subject_id))]
+#[tracing::instrument(name = "task.worktypes.delete_status", level = "debug", skip_all, fields(caller = %caller.subject_id))]
 pub async fn delete_status(
     app: &App,
     caller: &Principal,
