@@ -33,7 +33,11 @@ impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
         match err {
             sqlx::Error::RowNotFound => Error::NotFound,
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            sqlx::Error::Io(_) => {
+                crate::lost_connections::lost();
+                Error::Unavailable(Box::new(err))
+            }
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
                 Error::Unavailable(Box::new(err))
             }
             sqlx::Error::Database(ref db) => {

@@ -9,6 +9,7 @@
 
 mod contacts;
 mod error;
+mod lost_connections;
 mod sql;
 mod store;
 pub mod testing;
@@ -20,4 +21,4 @@ pub use error::{Error, Result};
 pub use sql::{Backend, PoolSizes, SqlStore, connect, redact as sql_redact};
 pub use store::Store;
 pub use types::*;
-pub use unit::{CaseColumn, CaseFilter, CaseInsert, CaseQuery, CaseSort, UnitOfWork};
+pub use unit::{CaseColumn, CaseFilter, CaseInsert, CaseQuery, CaseSort, EntityWrite, UnitOfWork};

@@ -4,7 +4,64 @@
 use casefile_domain::case::engine::Case;
 use casefile_domain::task::workitem::Workitem;
 
-use crate::{Change, DocumentWrite, NewEvent};
+use casefile_domain::authz::Grant;
+use casefile_domain::contact::{Contact, Note};
+use casefile_domain::user::User;
+
+use crate::{Change, Division, DocumentWrite, NewEvent, OAuthClient};
+
+/// A write of an entity with its own table outside the case engine (divisions, users and
+/// their grants, OAuth clients, contacts and their notes), as one entry of a unit of work.
+/// Updates and deletes that carry `expected` are guarded by that version.
+#[derive(Debug, Clone)]
+pub enum EntityWrite {
+    DivisionInsert(Division),
+    DivisionUpdate {
+        division: Division,
+        expected: i64,
+    },
+    DivisionDelete {
+        id: String,
+    },
+    UserInsert {
+        user: User,
+        password_hash: Option<String>,
+        grants: Vec<Grant>,
+    },
+    /// `grants` replaces the user's grants when given.
+    UserUpdate {
+        user: User,
+        expected: i64,
+        grants: Option<Vec<Grant>>,
+    },
+    UserPassword {
+        user: User,
+        expected: i64,
+        hash: String,
+    },
+    ClientUpsert {
+        client: OAuthClient,
+        grants: Vec<Grant>,
+    },
+    ContactInsert(Contact),
+    ContactUpdate {
+        contact: Contact,
+        expected: i64,
+    },
+    ContactDelete {
+        id: String,
+        expected: i64,
+    },
+    NoteInsert(Note),
+    NoteUpdate {
+        note: Note,
+        expected: i64,
+    },
+    NoteDelete {
+        contact_id: String,
+        id: String,
+    },
+}
 
 /// A case to create. Its reference is numbered inside the transaction (`prefix-000042`) and
 /// written into the case and into `event`'s after-snapshot.
@@ -27,6 +84,8 @@ pub struct UnitOfWork {
     /// Each workitem to delete, with the version it must still have.
     pub workitem_deletes: Vec<(String, i64)>,
     pub documents: Vec<DocumentWrite>,
+    /// Divisions, users, clients, contacts and notes, written in order.
+    pub entities: Vec<EntityWrite>,
     pub changes: Vec<Change>,
 }
 

@@ -115,7 +115,14 @@ async fn try_save_client(
         None,
         Some(json!({"name": name, "grants": grants_json}).into()),
     );
-    app.store.upsert_client(&client, grants, &change).await
+    app.commit_entity(
+        casefile_store::EntityWrite::ClientUpsert {
+            client: client.clone(),
+            grants: grants.to_vec(),
+        },
+        &change,
+    )
+    .await
 }
 
 /// A new client with a fresh id and secret; returns both (the secret is shown only now).

@@ -150,7 +150,13 @@ pub async fn create(
         None,
         Some(snapshot(&c)?),
     );
-    stored(app.store.create_contact(&c, &event).await)?;
+    stored(
+        app.commit_entity(
+            casefile_store::EntityWrite::ContactInsert(c.clone()),
+            &event,
+        )
+        .await,
+    )?;
     Ok(c)
 }
 
@@ -197,9 +203,14 @@ pub async fn replace(
         Some(snapshot(&next)?),
     );
     stored(
-        app.store
-            .update_contact(&next, current.version, &event)
-            .await,
+        app.commit_entity(
+            casefile_store::EntityWrite::ContactUpdate {
+                contact: next.clone(),
+                expected: current.version,
+            },
+            &event,
+        )
+        .await,
     )?;
     Ok(next)
 }
@@ -217,7 +228,16 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
         Some(snapshot(&current)?),
         None,
     );
-    stored(app.store.delete_contact(id, current.version, &event).await)
+    stored(
+        app.commit_entity(
+            casefile_store::EntityWrite::ContactDelete {
+                id: id.to_owned(),
+                expected: current.version,
+            },
+            &event,
+        )
+        .await,
+    )
 }
 
 /// What a contact listing asks for.
@@ -342,7 +362,13 @@ pub async fn create_note(
         None,
         Some(snapshot(&note)?),
     );
-    note_stored(app.store.create_contact_note(&note, &event).await)?;
+    note_stored(
+        app.commit_entity(
+            casefile_store::EntityWrite::NoteInsert(note.clone()),
+            &event,
+        )
+        .await,
+    )?;
     Ok((c, note))
 }
 
@@ -374,9 +400,14 @@ pub async fn update_note(
         Some(snapshot(&next)?),
     );
     note_stored(
-        app.store
-            .update_contact_note(&next, current.version, &event)
-            .await,
+        app.commit_entity(
+            casefile_store::EntityWrite::NoteUpdate {
+                note: next.clone(),
+                expected: current.version,
+            },
+            &event,
+        )
+        .await,
     )?;
     Ok((c, next))
 }
@@ -401,8 +432,13 @@ pub async fn delete_note(
         None,
     );
     note_stored(
-        app.store
-            .delete_contact_note(contact_id, note_id, &event)
-            .await,
+        app.commit_entity(
+            casefile_store::EntityWrite::NoteDelete {
+                contact_id: contact_id.to_owned(),
+                id: note_id.to_owned(),
+            },
+            &event,
+        )
+        .await,
     )
 }

@@ -41,9 +41,10 @@ pub async fn name_of(app: &App, id: &str) -> Result<Option<String>> {
     if let Some(name) = app.caches.division_name(id, now) {
         return Ok(Some(name));
     }
+    let ticket = app.caches.division_ticket();
     match app.store.get_division(id).await {
         Ok(d) => {
-            app.caches.keep_division_name(&d.id, &d.name, now);
+            app.caches.keep_division_name(&d.id, &d.name, now, ticket);
             Ok(Some(d.name))
         }
         Err(StoreError::NotFound) => Ok(None),
@@ -100,10 +101,12 @@ pub async fn create(app: &App, caller: &Principal, fields: division::Fields) -> 
         None,
         Some(snapshot(&division).into()),
     );
-    app.store
-        .create_division(&division, &change)
-        .await
-        .map_err(name_taken)?;
+    app.commit_entity(
+        casefile_store::EntityWrite::DivisionInsert(division.clone()),
+        &change,
+    )
+    .await
+    .map_err(name_taken)?;
     Ok(division)
 }
 
@@ -142,10 +145,15 @@ pub async fn update(
         Some(snapshot(&current).into()),
         Some(snapshot(&next).into()),
     );
-    app.store
-        .update_division(&next, current.version, &change)
-        .await
-        .map_err(name_taken)?;
+    app.commit_entity(
+        casefile_store::EntityWrite::DivisionUpdate {
+            division: next.clone(),
+            expected: current.version,
+        },
+        &change,
+    )
+    .await
+    .map_err(name_taken)?;
     app.caches.forget_division(id);
     Ok(next)
 }
@@ -175,7 +183,13 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
         Some(snapshot(&current).into()),
         None,
     );
-    match app.store.delete_division(id, &change).await {
+    match app
+        .commit_entity(
+            casefile_store::EntityWrite::DivisionDelete { id: id.to_owned() },
+            &change,
+        )
+        .await
+    {
         Err(StoreError::Conflict { .. }) => Err(Error::conflict(
             "the division still holds objects; move or delete them first",
         )),

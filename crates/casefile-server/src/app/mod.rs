@@ -71,6 +71,21 @@ impl App {
         result
     }
 
+    /// [`App::commit`] of a unit holding one entity write and its event.
+    pub async fn commit_entity(
+        &self,
+        write: casefile_store::EntityWrite,
+        change: &casefile_store::Change,
+    ) -> Result<(), casefile_store::Error> {
+        self.commit(&casefile_store::UnitOfWork {
+            entities: vec![write],
+            changes: vec![change.clone()],
+            ..casefile_store::UnitOfWork::default()
+        })
+        .await
+        .map(|_| ())
+    }
+
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> Self {
         let sessions = Arc::new(sessions::Sessions::new(config.rate_limit_per_minute));
         let node = match &config.node_id {

@@ -95,7 +95,17 @@ pub async fn create(
         password_hash: password_hash.as_deref(),
         grants: &grants,
     };
-    match app.store.create_user(&record, &change).await {
+    match app
+        .commit_entity(
+            casefile_store::EntityWrite::UserInsert {
+                user: record.user.clone(),
+                password_hash: record.password_hash.map(str::to_owned),
+                grants: record.grants.to_vec(),
+            },
+            &change,
+        )
+        .await
+    {
         Ok(()) => Ok(user),
         Err(StoreError::Conflict { constraint }) if constraint.contains("email") => Err(
             Error::bad_request("email", "a user with this email address already exists"),
@@ -112,8 +122,9 @@ pub async fn cached(app: &App, id: &str) -> Result<User, StoreError> {
     if let Some(u) = app.caches.user(id, now) {
         return Ok(u);
     }
+    let ticket = app.caches.user_ticket();
     let u = app.store.get_user(id).await?;
-    app.caches.keep_user(&u, now);
+    app.caches.keep_user(&u, now, ticket);
     Ok(u)
 }
 
@@ -194,24 +205,43 @@ pub async fn update(
             .map_err(Error::missing_as("manager", "manager was not found"))?;
     }
     let next = user::apply(&current, patch, app.clock.now())?;
+    save(app, caller, &current, &next, "user.updated").await?;
+    Ok(next)
+}
+
+/// Writes `next` over `current` (its grants unchanged) with its event, and drops this node's
+/// cached copies of the user and their sessions' principals.
+async fn save(
+    app: &App,
+    caller: &Principal,
+    current: &User,
+    next: &User,
+    kind: &'static str,
+) -> Result<()> {
     let change = change(
         ENTITY,
-        id,
+        &next.id,
         next.version,
-        "user.updated",
+        kind,
         Actor {
             id: Some(&caller.subject_id),
             at: next.date_modified,
         },
-        Some(snapshot(&current).into()),
-        Some(snapshot(&next).into()),
+        Some(snapshot(current).into()),
+        Some(snapshot(next).into()),
     );
-    app.store
-        .update_user(&next, current.version, None, &change)
-        .await?;
-    app.sessions.invalidate_subject(id);
-    app.caches.forget_user(id);
-    Ok(next)
+    app.commit_entity(
+        casefile_store::EntityWrite::UserUpdate {
+            user: next.clone(),
+            expected: current.version,
+            grants: None,
+        },
+        &change,
+    )
+    .await?;
+    app.sessions.invalidate_subject(&next.id);
+    app.caches.forget_user(&next.id);
+    Ok(())
 }
 
 /// Genesys deletes users by setting their state to `deleted`; they stay readable.
@@ -229,24 +259,7 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
         },
         app.clock.now(),
     )?;
-    let change = change(
-        ENTITY,
-        id,
-        next.version,
-        "user.deleted",
-        Actor {
-            id: Some(&caller.subject_id),
-            at: next.date_modified,
-        },
-        Some(snapshot(&current).into()),
-        Some(snapshot(&next).into()),
-    );
-    app.store
-        .update_user(&next, current.version, None, &change)
-        .await?;
-    app.sessions.invalidate_subject(id);
-    app.caches.forget_user(id);
-    Ok(())
+    save(app, caller, &current, &next, "user.deleted").await
 }
 
 /// A user's grants as `expand=authorization` shows them beside a user the caller may see.
@@ -303,9 +316,15 @@ pub async fn replace_grants(
         Some(json!({ "grants": grants_snapshot(&before) }).into()),
         Some(json!({ "grants": grants_snapshot(&grants) }).into()),
     );
-    app.store
-        .update_user(&next, user.version, Some(&grants), &change)
-        .await?;
+    app.commit_entity(
+        casefile_store::EntityWrite::UserUpdate {
+            user: next.clone(),
+            expected: user.version,
+            grants: Some(&grants).map(|g| g.to_vec()),
+        },
+        &change,
+    )
+    .await?;
     app.sessions.invalidate_subject(id);
     app.caches.forget_user(id);
     Ok(grants)

@@ -23,6 +23,20 @@ pub const PASSWORD: &str = "correct horse battery";
 /// asserts on how long anything takes.
 pub const JOB_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// Warnings and errors of the server under test, shown with a failing test's output
+/// (`RUST_LOG` picks other levels).
+pub fn init_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sqlx=error"));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
+    });
+}
+
 pub struct Harness {
     pub app: App,
     pub router: Router,
@@ -50,6 +64,7 @@ impl Harness {
     }
 
     pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Harness {
+        init_logs();
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config {
             database_url: casefile_store::testing::fresh_database_url(dir.path()).await,
@@ -96,6 +111,7 @@ impl Harness {
 
     /// `GET path` as the admin until `done` holds for the body, which it returns.
     pub async fn poll_until(&self, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let last = std::sync::Mutex::new(Value::Null);
         let wait = async {
             loop {
                 let r = self.call(Method::GET, path, Some(&self.admin), None).await;
@@ -103,12 +119,16 @@ impl Harness {
                 if done(&r.body) {
                     return r.body;
                 }
+                *last.lock().unwrap() = r.body;
                 tokio::task::yield_now().await;
             }
         };
         match tokio::time::timeout(JOB_WAIT, wait).await {
             Ok(body) => body,
-            Err(_) => panic!("{path} did not finish within {JOB_WAIT:?}"),
+            Err(_) => panic!(
+                "{path} did not finish within {JOB_WAIT:?}; last seen: {}",
+                last.lock().unwrap()
+            ),
         }
     }
 

@@ -132,6 +132,14 @@ async fn an_unavailable_database_answers_503_and_the_server_recovers_by_itself()
         ),
     ];
 
+    // Several connections in the pool, so that the outage leaves more dead ones behind than
+    // the requests during it use up: after recovery, none of them may reach a request.
+    let case_path = format!("{CM}/cases/{case_id}");
+    let warm = (0..12).map(|_| h.call(Method::GET, &case_path, Some(&h.admin), None));
+    for r in futures::future::join_all(warm).await {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+
     proxy.down();
     for (method, path, body) in &requests {
         let r = h
@@ -152,7 +160,9 @@ async fn an_unavailable_database_answers_503_and_the_server_recovers_by_itself()
     }
 
     proxy.up();
-    for (method, path, body) in &requests {
+    // Every request after recovery succeeds, the first one included: no dead pooled
+    // connection is handed out. Three rounds use more connections than the warm-up opened.
+    for (method, path, body) in requests.iter().chain(&requests).chain(&requests) {
         let r = h
             .call(method.clone(), path, Some(&h.admin), body.clone())
             .await;

@@ -4,15 +4,15 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::Executor;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Connection, Executor};
 
 use super::backend::Backend;
 use super::facade::SqlStore;
 use super::migrate;
 use super::reader::Reads;
 use super::writer::Writer;
-use crate::{Error, Result};
+use crate::{Error, Result, lost_connections};
 
 /// How to size the pools.
 #[derive(Debug, Clone, Copy)]
@@ -104,12 +104,27 @@ fn sqlite_url(url: &str) -> String {
     }
 }
 
-/// No ping before every acquire: a dead connection surfaces as an error on use, which the pool
-/// then replaces; the ping doubled every query's round trips.
+/// No ping before every acquire (it doubled every query's round trips): only after a
+/// connection was lost ([`crate::lost_connections`]), so that the dead ones left in the pool
+/// are replaced before a request gets one.
 fn postgres_pool(sizes: PoolSizes) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(sizes.postgres)
         .test_before_acquire(false)
+        .before_acquire(|conn, _meta| {
+            Box::pin(async move {
+                if !lost_connections::ping_due() {
+                    return Ok(true);
+                }
+                match conn.ping().await {
+                    Ok(()) => Ok(true),
+                    Err(e) => {
+                        tracing::info!(error = %e, "closing a pooled connection the database dropped");
+                        Ok(false)
+                    }
+                }
+            })
+        })
         .acquire_timeout(Duration::from_secs(10))
 }
 

@@ -65,15 +65,19 @@ pub async fn load<T: Stored>(app: &App, caller: &Principal, id: &str) -> Result<
     let now = app.clock.now();
     let t: T = match app.caches.document(T::KIND, id, now) {
         Some(t) => t,
-        None => match app.store.get_document(T::KIND, id).await {
-            Ok(d) => {
-                let t: T = from_value(d.data)?;
-                app.caches.keep_document(T::KIND, id, t.clone(), now);
-                t
+        None => {
+            let ticket = app.caches.document_ticket();
+            match app.store.get_document(T::KIND, id).await {
+                Ok(d) => {
+                    let t: T = from_value(d.data)?;
+                    app.caches
+                        .keep_document(T::KIND, id, t.clone(), now, ticket);
+                    t
+                }
+                Err(StoreError::NotFound) => return Err(Error::not_found(T::WHAT)),
+                Err(e) => return Err(e.into()),
             }
-            Err(StoreError::NotFound) => return Err(Error::not_found(T::WHAT)),
-            Err(e) => return Err(e.into()),
-        },
+        }
     };
     if !visible(caller, T::VIEW, t.division_id()) {
         return Err(Error::not_found(T::WHAT));
