@@ -74,8 +74,57 @@ fn is_json(headers: &HeaderMap) -> bool {
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
+/// Refuses U+0000 in a text value. PostgreSQL can store it neither in text nor in JSON (and
+/// SQLite could), so both backends answer the same: a 400 naming the field.
+pub fn no_nul(field: &str, value: &str) -> Result<(), ApiError> {
+    if value.contains('\0') {
+        return Err(nul(field));
+    }
+    Ok(())
+}
+
+fn nul(field: &str) -> ApiError {
+    ApiError::bad_request(field, "must not contain the NUL character (U+0000)")
+}
+
+/// The path (`items[0].name`) of the first string in `value` holding U+0000, key or value.
+fn nul_in(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.contains('\0') => Some(path.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_in(v, &format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            let at = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.contains('\0') {
+                Some(if path.is_empty() {
+                    "body".to_owned()
+                } else {
+                    path.to_owned()
+                })
+            } else {
+                nul_in(v, &at)
+            }
+        }),
+        _ => None,
+    }
+}
+
 /// Deserializes `bytes`, naming the field at fault in the error (`addresses[0].mediaType`).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // JSON can carry U+0000 only escaped; look closer only when the escape is there.
+    if bytes.windows(6).any(|w| w == b"\\u0000")
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(path) = nul_in(&value, "")
+    {
+        return Err(nul(if path.is_empty() { "body" } else { &path }));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
@@ -128,9 +177,13 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
         let raw = parts.uri.query().unwrap_or("");
-        serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
-            .map(QueryParams)
-            .map_err(|e| ApiError::bad_request("query", e.to_string()))
+        let params = serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
+            .map_err(|e| ApiError::bad_request("query", e.to_string()))?;
+        for (name, value) in &params {
+            no_nul(name, value)?;
+            no_nul("query", name)?;
+        }
+        Ok(QueryParams(params))
     }
 }
 
@@ -178,6 +231,18 @@ impl QueryParams {
                 Ok(n)
             }
         }
+    }
+
+    /// The `pageSize` of a list paged by cursor (`after`): 1 to 200, default 25. Such a list
+    /// has no page numbers, so a `pageNumber` is refused rather than silently ignored.
+    pub fn cursor_page_size(&self) -> Result<i64, ApiError> {
+        if self.str("pageNumber").is_some() {
+            return Err(ApiError::bad_request(
+                "pageNumber",
+                "this list is paged by cursor: pass the previous page's `after` instead",
+            ));
+        }
+        self.int("pageSize", 1, 200, 25)
     }
 
     pub fn bool(&self, name: &str) -> Result<bool, ApiError> {
@@ -249,6 +314,12 @@ mod tests {
             "items[0].x"
         );
         assert_eq!(field(r#"{"name":"#), "body");
+        assert_eq!(field(r#"{"name":"a\u0000b"}"#), "name");
+        assert_eq!(
+            field(r#"{"name":"a","items":[{"x":"\u0000"}]}"#),
+            "items[0].x"
+        );
+        assert_eq!(field(r#"{"name":"a","k\u0000":1}"#), "body");
         assert_eq!(field(r#"{"name":"a"} trailing"#), "body");
     }
 }
@@ -261,6 +332,11 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathPar
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if let Ok(raw) = axum::extract::RawPathParams::from_request_parts(parts, state).await {
+            for (name, value) in &raw {
+                no_nul(name, value)?;
+            }
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(v)| PathParams(v))

@@ -12,6 +12,7 @@ pub mod common;
 mod contacts;
 mod divisions;
 pub mod extract;
+mod headers;
 mod health;
 mod intents;
 mod listing;
@@ -131,6 +132,7 @@ pub fn router(app: App) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(app.config.max_body_bytes))
+        .layer(middleware::from_fn(headers::standard))
         .layer(middleware::from_fn(request_id))
         .with_state(app)
 }

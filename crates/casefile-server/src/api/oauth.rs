@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::api::extract::no_nul;
 use crate::app::{App, sessions};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 
@@ -51,7 +52,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 
 #[utoipa::path(post, path = "/oauth/token", tag = "OAuth",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, description = "Too many failed attempts for this client or username: locked out for the time in `Retry-After`", body = ErrorBody)))]
 async fn post_token(
     State(app): State<App>,
     headers: HeaderMap,
@@ -59,12 +60,27 @@ async fn post_token(
 ) -> ApiResult<Json<TokenResponse>> {
     let form: TokenRequest = serde_urlencoded::from_bytes(&body)
         .map_err(|e| ApiError::bad_request("body", format!("malformed form: {e}")))?;
+    for (field, value) in [
+        ("grant_type", &form.grant_type),
+        ("client_id", &form.client_id),
+        ("client_secret", &form.client_secret),
+        ("username", &form.username),
+        ("password", &form.password),
+    ] {
+        if let Some(v) = value {
+            no_nul(field, v)?;
+        }
+    }
     let (client_id, client_secret) = match (
         basic_credentials(&headers),
         form.client_id,
         form.client_secret,
     ) {
-        (Some(pair), _, _) => pair,
+        (Some((id, secret)), _, _) => {
+            no_nul("client_id", &id)?;
+            no_nul("client_secret", &secret)?;
+            (id, secret)
+        }
         (None, Some(id), Some(secret)) => (id, secret),
         _ => {
             return Err(ApiError::unauthorized(

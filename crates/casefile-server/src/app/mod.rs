@@ -12,6 +12,7 @@ pub mod divisions;
 pub mod error;
 pub mod history;
 pub mod intents;
+pub mod login_guard;
 pub mod query;
 pub mod recent;
 pub mod secrets;
@@ -36,6 +37,7 @@ pub struct App {
     pub sessions: Arc<sessions::Sessions>,
     pub caches: Arc<cache::Caches>,
     pub recent: Arc<recent::Recent>,
+    pub login_guard: Arc<login_guard::LoginGuard>,
     /// This process among the nodes sharing the database (`config.node_id`, or random).
     pub node: Arc<str>,
 }
@@ -100,9 +102,14 @@ impl App {
             sessions,
             caches: Arc::default(),
             recent: Arc::default(),
+            login_guard: Arc::default(),
         }
     }
 }
+
+/// How often a write without a client precondition (no `If-Match`) that lost the race to
+/// another writer is decided again on a fresh read before it answers a conflict.
+pub const BLIND_WRITE_RETRIES: usize = 64;
 
 /// Whether the database answers and every migration is applied (for `/healthz`).
 pub async fn health(app: &App) -> error::Result<query::Health> {

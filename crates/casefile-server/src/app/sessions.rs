@@ -15,6 +15,7 @@ use casefile_domain::user::State;
 use casefile_store::{Error as StoreError, TokenRecord};
 
 use super::App;
+use super::login_guard;
 use super::secrets;
 use crate::app::error::{Error, Result};
 
@@ -140,9 +141,18 @@ fn bad_client() -> Error {
 }
 
 async fn check_client(app: &App, client_id: &str, client_secret: &str) -> Result<()> {
+    let key = login_guard::client(client_id);
+    let now = app.clock.now();
+    app.login_guard.check(&key, now)?;
     match app.store.get_client(client_id).await {
-        Ok(client) if secrets::digest_matches(client_secret, &client.secret_hash) => Ok(()),
-        Ok(_) | Err(StoreError::NotFound) => Err(bad_client()),
+        Ok(client) if secrets::digest_matches(client_secret, &client.secret_hash) => {
+            app.login_guard.succeeded(&key);
+            Ok(())
+        }
+        Ok(_) | Err(StoreError::NotFound) => {
+            app.login_guard.failed(&key, now);
+            Err(bad_client())
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -182,8 +192,12 @@ pub async fn password(
     pw: &str,
 ) -> Result<Issued> {
     check_client(app, client_id, client_secret).await?;
+    let key = login_guard::user(username);
+    let now = app.clock.now();
+    app.login_guard.check(&key, now)?;
     let login = app.store.find_user_login(username.trim()).await?;
     let pw = pw.to_owned();
+    let _turn = app.login_guard.hashing_turn().await?;
     let verified = tokio::task::spawn_blocking(move || match login {
         Some((user, Some(hash))) if user.state == State::Active => {
             secrets::verify_password(&pw, &hash).then_some(user)
@@ -195,7 +209,11 @@ pub async fn password(
     })
     .await
     .map_err(|e| Error::internal(e.into()))?;
-    let user = verified.ok_or_else(|| Error::unauthorized("invalid username or password"))?;
+    let Some(user) = verified else {
+        app.login_guard.failed(&key, now);
+        return Err(Error::unauthorized("invalid username or password"));
+    };
+    app.login_guard.succeeded(&key);
     issue(app, client_id, Some(user.id)).await
 }
 

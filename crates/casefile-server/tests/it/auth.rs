@@ -220,3 +220,64 @@ async fn bootstrap_client_secret_follows_the_configuration() {
         }
     }
 }
+
+/// `/oauth/token` with the API rate limit off: ten wrong passwords for one user, then 429 with
+/// `Retry-After` even for the right one, other users unaffected, lifting by itself; the same
+/// for wrong client secrets.
+#[tokio::test]
+async fn guessing_credentials_is_locked_out_after_ten_failures_and_lifts_by_itself() {
+    use casefile_server::app::login_guard::{LOCKOUT_SECONDS, MAX_FAILURES};
+    let h = Harness::new().await;
+    h.create_user("ann@example.com", None, "agent").await;
+    h.create_user("bob@example.com", None, "agent").await;
+    let form = |user: &str, pw: &str| format!("grant_type=password&username={user}&password={pw}");
+    for _ in 0..MAX_FAILURES {
+        let r = h
+            .token_reply((ADMIN_ID, ADMIN_SECRET), &form("ann@example.com", "guess"))
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    }
+    let right = form("Ann@example.com", "correct+horse+battery");
+    let locked = h.token_reply((ADMIN_ID, ADMIN_SECRET), &right).await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        locked.body
+    );
+    let retry: i64 = locked.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry > 0 && retry <= LOCKOUT_SECONDS, "{retry}");
+    let other = h
+        .token_reply(
+            (ADMIN_ID, ADMIN_SECRET),
+            &form("bob@example.com", "correct+horse+battery"),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.body);
+    h.clock
+        .advance(std::time::Duration::from_secs(LOCKOUT_SECONDS as u64));
+    let lifted = h.token_reply((ADMIN_ID, ADMIN_SECRET), &right).await;
+    assert_eq!(lifted.status, StatusCode::OK, "{}", lifted.body);
+
+    for _ in 0..MAX_FAILURES {
+        let r = h
+            .token_reply((ADMIN_ID, "wrong-secret"), "grant_type=client_credentials")
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    }
+    let r = h
+        .token_reply((ADMIN_ID, ADMIN_SECRET), "grant_type=client_credentials")
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.headers.contains_key("retry-after"));
+    h.clock
+        .advance(std::time::Duration::from_secs(LOCKOUT_SECONDS as u64));
+    let r = h
+        .token_reply((ADMIN_ID, ADMIN_SECRET), "grant_type=client_credentials")
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}

@@ -48,6 +48,80 @@ async fn concurrent_patches_with_one_etag_have_one_winner() {
     assert_eq!(events.len(), 2, "one creation, one winning change");
 }
 
+/// Without `If-Match` the server owns the read-modify-write: 32 clients × 5 blind PATCHes on
+/// one workitem and on one case all succeed, and each acknowledged write is its own version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn blind_writes_from_many_clients_all_succeed_and_none_is_lost() {
+    let h = std::sync::Arc::new(Harness::new().await);
+    let s = setup(&h, None).await;
+    let w = create_workitem(&h, &s, "Contended", json!({"order_id_identifier": "R-1"})).await;
+    let workitem = w["id"].as_str().unwrap().to_owned();
+    let plan = crate::cases::refund_plan(&h).await;
+    let case = h
+        .call(
+            Method::POST,
+            "/api/v2/casemanagement/cases",
+            Some(&h.admin),
+            Some(json!({"caseplanId": plan.caseplan, "summary": "Contended",
+                        "intake": [{"data": {"order_id_identifier": "O-1"}}]})),
+        )
+        .await;
+    assert_eq!(case.status, StatusCode::OK, "{}", case.body);
+    let case_id = case.body["id"].as_str().unwrap().to_owned();
+    let case_events_before = h.app.store.events("case", &case_id).await.unwrap().len();
+
+    let mut tasks = Vec::new();
+    for i in 0..32 {
+        let (h, workitem, case_id) = (h.clone(), workitem.clone(), case_id.clone());
+        tasks.push(tokio::spawn(async move {
+            for n in 0..5 {
+                let value = format!("client {i} write {n}");
+                let r = h
+                    .call(
+                        Method::PATCH,
+                        &format!("{TM}/workitems/{workitem}"),
+                        Some(&h.admin),
+                        Some(json!({"description": value})),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "workitem: {}", r.body);
+                let r = h
+                    .call(
+                        Method::PATCH,
+                        &format!("/api/v2/casemanagement/cases/{case_id}/summary"),
+                        Some(&h.admin),
+                        Some(json!({"summary": value})),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "case: {}", r.body);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let events = h.app.store.events("workitem", &workitem).await.unwrap();
+    assert_eq!(
+        events.len(),
+        1 + 160,
+        "one creation and one version per write"
+    );
+    let last = h
+        .call(
+            Method::GET,
+            &format!("{TM}/workitems/{workitem}"),
+            Some(&h.admin),
+            None,
+        )
+        .await;
+    assert_eq!(
+        last.body["description"],
+        events.last().unwrap().after.as_ref().unwrap()["description"]
+    );
+    let case_events = h.app.store.events("case", &case_id).await.unwrap();
+    assert_eq!(case_events.len(), case_events_before + 160);
+}
+
 #[tokio::test]
 async fn agents_see_only_their_divisions_workitems_and_change_only_their_own() {
     let h = Harness::new().await;

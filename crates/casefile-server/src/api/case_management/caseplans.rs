@@ -251,7 +251,7 @@ async fn get_caseplans(
 ) -> ApiResult<Json<CursorListing<CaseplanDto>>> {
     let mut entities = all(&app, &caller).await?;
     entities.sort_by_key(|c| c.name.to_lowercase());
-    let size = crate::api::common::cursor_page_size(Some(q.int("pageSize", 1, 200, 25)?))?;
+    let size = q.cursor_page_size()?;
     crate::api::common::page_slice(entities, q.str("after"), size, BASE).map(Json)
 }
 

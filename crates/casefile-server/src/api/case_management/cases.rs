@@ -11,8 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::common::{
-    CursorListing, DIVISIONS, Reference, USERS, cursor_page_size, instant, page_slice,
-    parse_instant,
+    CursorListing, DIVISIONS, Reference, USERS, instant, page_slice, parse_instant,
 };
 use crate::api::etag;
 use crate::api::extract::{Caller, JsonBody, PathParams, QueryParams};
@@ -265,7 +264,7 @@ async fn get_cases_by_contact(
     q: QueryParams,
 ) -> ApiResult<Json<CursorListing<CaseDto>>> {
     let cases = use_cases::by_contact(&app, &caller, &contact).await?;
-    let size = cursor_page_size(Some(q.int("pageSize", 1, 200, 25)?))?;
+    let size = q.cursor_page_size()?;
     page_slice(
         cases.iter().map(to_dto).collect(),
         q.str("after"),
@@ -290,7 +289,7 @@ macro_rules! patch_field {
         async fn $fn_name(State(app): State<App>, Caller(caller): Caller, PathParams(id): PathParams<String>, JsonBody(body): JsonBody<$body>) -> ApiResult<(HeaderMap, Json<CaseDto>)> {
             let value = body.$field;
             let apply: fn(&mut Case, Option<String>) -> crate::app::error::Result<()> = $apply;
-            let c = use_cases::edit(&app, &caller, &id, $kind, |c| apply(c, value)).await?;
+            let c = use_cases::edit(&app, &caller, &id, $kind, |c| apply(c, value.clone())).await?;
             Ok(respond(&c))
         }
     };

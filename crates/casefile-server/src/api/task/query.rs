@@ -251,7 +251,7 @@ pub fn history_page(
     if sort_descending(q)? {
         entries.reverse();
     }
-    let size = cursor_page_size(Some(q.int("pageSize", 1, 200, 25)?))?;
+    let size = q.cursor_page_size()?;
     page_slice(entries, q.str("after"), size, self_uri)
 }
 
@@ -263,7 +263,7 @@ pub fn versions_page<T>(
     if sort_descending(q)? {
         versions.reverse();
     }
-    let size = cursor_page_size(Some(q.int("pageSize", 1, 200, 25)?))?;
+    let size = q.cursor_page_size()?;
     page_slice(versions, q.str("after"), size, self_uri)
 }
 

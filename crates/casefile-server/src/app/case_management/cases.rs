@@ -311,7 +311,11 @@ pub async fn create(app: &App, caller: &Principal, input: Input) -> Result<Case>
     Ok(case)
 }
 
-/// Applies a change the caller made to the case's own fields (owner, priority, …).
+/// Applies a change the caller made to the case's own fields (owner, priority, …). These
+/// PATCHes carry no precondition, so the server owns the read-modify-write: a write that lost
+/// the race to another writer is decided again on a fresh read (up to
+/// [`crate::app::BLIND_WRITE_RETRIES`] times) instead of answering a conflict the client
+/// never asked for.
 #[tracing::instrument(name = "case_management.cases.edit", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn edit<F>(
     app: &App,
@@ -321,7 +325,28 @@ pub async fn edit<F>(
     change_fn: F,
 ) -> Result<Case>
 where
-    F: FnOnce(&mut Case) -> Result<()>,
+    F: Fn(&mut Case) -> Result<()>,
+{
+    let mut attempt = 0;
+    loop {
+        match edit_once(app, caller, id, kind, &change_fn).await {
+            Err(e) if e.is_lost_race() && attempt < crate::app::BLIND_WRITE_RETRIES => {
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn edit_once<F>(
+    app: &App,
+    caller: &Principal,
+    id: &str,
+    kind: &'static str,
+    change_fn: &F,
+) -> Result<Case>
+where
+    F: Fn(&mut Case) -> Result<()>,
 {
     let current = get(app, caller, id).await?;
     let allowed = match &current.division_id {

@@ -111,22 +111,19 @@ pub async fn update(
     {
         return Ok(next);
     }
-    let current = get(app, caller, id).await?;
-    let version = current.version;
-    let outcome = match apply(app, caller, current, patch.clone(), expected).await {
-        // A lost race — unless the workitem itself did not move: then it was this node's copy
-        // of its case that was stale (now forgotten), and the change is worth one more try.
-        Err(e) if e.is_lost_race() => {
-            let current = get(app, caller, id).await?;
-            if current.version != version {
-                return Err(e);
+    // A lost race is decided again on a fresh read. With `If-Match` that read fails the
+    // precondition if the workitem moved; without it the server owns the read-modify-write
+    // and tries again (a blind write never answers a conflict the client did not ask for).
+    let mut attempt = 0;
+    loop {
+        let current = get(app, caller, id).await?;
+        match apply(app, caller, current, patch.clone(), expected).await {
+            Err(e) if e.is_lost_race() && attempt < crate::app::BLIND_WRITE_RETRIES => {
+                attempt += 1;
             }
-            apply(app, caller, current, patch, expected).await?
+            Err(e) => return Err(e),
+            Ok(Applied::Written(w) | Applied::Unchanged(w)) => return Ok(w),
         }
-        other => other?,
-    };
-    match outcome {
-        Applied::Written(w) | Applied::Unchanged(w) => Ok(w),
     }
 }
 
