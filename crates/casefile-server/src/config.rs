@@ -43,6 +43,19 @@ pub struct Config {
     /// How long a node's claim on a background job lasts without renewal; a job whose node
     /// died is resumed by another node this long after its last renewal.
     pub job_lease_seconds: u32,
+    /// A client must send a request's headers within this many seconds of the connection
+    /// opening or of the previous response; it also closes keep-alive connections idle that
+    /// long (hyper's HTTP/1 server has one timer for both).
+    pub header_read_timeout_seconds: u32,
+    /// A request, body included, must be answered within this many seconds (408 otherwise).
+    pub request_timeout_seconds: u32,
+    /// Open connections at most; past it new ones are closed at once. Keep it below the
+    /// process's file-descriptor limit (`ulimit -n`, often 1024), leaving room for the
+    /// database connections and files.
+    pub max_connections: u32,
+    /// On SIGTERM, how long in-flight requests may take before the remaining connections are
+    /// closed and the process exits.
+    pub shutdown_drain_seconds: u32,
 }
 
 impl Default for Config {
@@ -61,6 +74,10 @@ impl Default for Config {
             public_url: None,
             node_id: None,
             job_lease_seconds: 30,
+            header_read_timeout_seconds: 10,
+            request_timeout_seconds: 60,
+            max_connections: 900,
+            shutdown_drain_seconds: 30,
         }
     }
 }
@@ -87,6 +104,13 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("node_id", &self.node_id)
             .field("job_lease_seconds", &self.job_lease_seconds)
+            .field(
+                "header_read_timeout_seconds",
+                &self.header_read_timeout_seconds,
+            )
+            .field("request_timeout_seconds", &self.request_timeout_seconds)
+            .field("max_connections", &self.max_connections)
+            .field("shutdown_drain_seconds", &self.shutdown_drain_seconds)
             .finish()
     }
 }
@@ -147,6 +171,18 @@ impl Config {
             return Err(Error::Invalid(
                 "job_lease_seconds must be at least 3".into(),
             ));
+        }
+        for (name, value) in [
+            (
+                "header_read_timeout_seconds",
+                self.header_read_timeout_seconds,
+            ),
+            ("request_timeout_seconds", self.request_timeout_seconds),
+            ("max_connections", self.max_connections),
+        ] {
+            if value == 0 {
+                return Err(Error::Invalid(format!("{name} must be at least 1")));
+            }
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(Error::Invalid("log_format must be text or json".into()));

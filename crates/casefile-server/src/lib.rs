@@ -7,6 +7,7 @@ pub mod api;
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod connections;
 pub mod error;
 pub mod server;
 pub mod telemetry;

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use casefile_store::{PoolSizes, Store};
 use tokio::net::TcpListener;
@@ -12,6 +13,7 @@ use crate::api;
 use crate::app::{App, bootstrap};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::connections;
 use crate::workers::{
     self, auto_transitions::AutoTransitions, jobs::Jobs, token_sweeper::TokenSweeper,
 };
@@ -53,10 +55,13 @@ pub async fn serve(
         app.clock.clone(),
         workers_stopped,
     ));
+    let limits = connections::Limits {
+        header_read: Duration::from_secs(u64::from(app.config.header_read_timeout_seconds)),
+        max_connections: app.config.max_connections as usize,
+        drain: Duration::from_secs(u64::from(app.config.shutdown_drain_seconds)),
+    };
     let router = api::router(app);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    connections::serve(listener, router, limits, shutdown).await;
     let _ = stop_workers.send(true);
     let _ = sweeper.await;
     let _ = transitions.await;

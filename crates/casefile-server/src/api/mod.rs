@@ -18,6 +18,7 @@ mod intents;
 mod listing;
 mod oauth;
 mod task;
+mod timeout;
 
 /// The workitem query parser, for jobs and tests.
 pub use task::query as task_query;
@@ -132,6 +133,10 @@ pub fn router(app: App) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(app.config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            timeout::request,
+        ))
         .layer(middleware::from_fn(headers::standard))
         .layer(middleware::from_fn(request_id))
         .with_state(app)

@@ -21,6 +21,7 @@ mod outage;
 mod routes;
 mod schemas;
 mod shutdown;
+mod slow_clients;
 mod task_fixtures;
 mod tidy;
 mod two_nodes;
