@@ -239,25 +239,50 @@ impl Where {
         format!("${}", self.params.len())
     }
 
+    /// One filter as SQL that is valid for every combination of field, operator and value
+    /// kind, on both backends, with the same matches: a value is compared as the column's
+    /// type where it is one (a number with a number column), and as text otherwise, so that a
+    /// mistyped filter matches nothing instead of failing in the database.
     fn expression(&mut self, backend: Backend, f: &WorkitemFilter) -> String {
-        let numeric = f
+        let pattern = matches!(f.op, FilterOp::Contains | FilterOp::BeginsWith);
+        let all_numeric = f
             .values
             .iter()
             .all(|v| matches!(v, FilterValue::Int(_) | FilterValue::Number(_)));
-        let column = column_sql(backend, &f.field, numeric);
-        let in_json = matches!(f.field, WorkitemField::Stored(_) | WorkitemField::Custom(_));
-        let values: Vec<FilterValue> = f
-            .values
-            .iter()
-            .map(|v| match (v, backend, in_json) {
-                // JSON booleans read back as 1/0 from SQLite's json_extract, as text from PostgreSQL's ->>.
-                (FilterValue::Bool(b), Backend::Sqlite, _) => FilterValue::Int(i64::from(*b)),
-                (FilterValue::Bool(b), Backend::Postgres, _) => FilterValue::Text(b.to_string()),
-                (FilterValue::Int(i), _, true) => FilterValue::Number(*i as f64),
-                (other, _, _) => other.clone(),
-            })
-            .collect();
-        self.compare(&column, f.op, values)
+        match storage(&f.field) {
+            Storage::Integer => {
+                let numeric = all_numeric && !pattern;
+                let column = column_sql(backend, &f.field, false);
+                if numeric {
+                    self.compare(&column, f.op, f.values.clone())
+                } else {
+                    let values = f.values.iter().map(as_text).collect();
+                    self.compare(&format!("CAST({column} AS TEXT)"), f.op, values)
+                }
+            }
+            Storage::Text => {
+                let column = column_sql(backend, &f.field, false);
+                let values = f.values.iter().map(as_text).collect();
+                self.compare(&column, f.op, values)
+            }
+            Storage::Json => {
+                let numeric = all_numeric && !pattern;
+                let column = column_sql(backend, &f.field, numeric);
+                let values: Vec<FilterValue> = f
+                    .values
+                    .iter()
+                    .map(|v| match (v, backend) {
+                        // JSON booleans read back as 1/0 from SQLite's json_extract.
+                        (FilterValue::Bool(b), Backend::Sqlite) => FilterValue::Int(i64::from(*b)),
+                        (FilterValue::Int(i), _) if numeric => FilterValue::Number(*i as f64),
+                        // PostgreSQL's ->> is text: compare text with text.
+                        (other, Backend::Postgres) if !numeric => as_text(other),
+                        (other, _) => other.clone(),
+                    })
+                    .collect();
+                self.compare(&column, f.op, values)
+            }
+        }
     }
 
     /// `column op values` with the values bound as parameters.
@@ -301,6 +326,35 @@ impl Where {
                 format!("{column} LIKE {p} ESCAPE '\\'")
             }
         }
+    }
+}
+
+/// How a field is stored: a number column, a text column, or a path into the JSON document.
+enum Storage {
+    Integer,
+    Text,
+    Json,
+}
+
+fn storage(field: &WorkitemField) -> Storage {
+    match field {
+        WorkitemField::Priority
+        | WorkitemField::DateCreated
+        | WorkitemField::DateModified
+        | WorkitemField::DateDue
+        | WorkitemField::DateClosed => Storage::Integer,
+        WorkitemField::Stored(_) | WorkitemField::Custom(_) => Storage::Json,
+        _ => Storage::Text,
+    }
+}
+
+/// A value as text, for a comparison with a text column (`5` → `'5'`, `true` → `'true'`).
+fn as_text(value: &FilterValue) -> FilterValue {
+    match value {
+        FilterValue::Text(s) => FilterValue::Text(s.clone()),
+        FilterValue::Int(i) => FilterValue::Text(i.to_string()),
+        FilterValue::Number(n) => FilterValue::Text(n.to_string()),
+        FilterValue::Bool(b) => FilterValue::Text(b.to_string()),
     }
 }
 
@@ -359,9 +413,13 @@ fn json_path(backend: Backend, path: &[&str], numeric: bool) -> String {
     }
     match backend {
         Backend::Sqlite => {
-            let expr = format!("json_extract(data, '$.{}')", path.join("."));
+            let at = path.join(".");
+            let expr = format!("json_extract(data, '$.{at}')");
             if numeric {
-                format!("CAST({expr} AS REAL)")
+                // Only JSON numbers compare as numbers (text that looks like one does not).
+                format!(
+                    "(CASE WHEN json_type(data, '$.{at}') IN ('integer', 'real') THEN {expr} END)"
+                )
             } else {
                 expr
             }
@@ -374,7 +432,11 @@ fn json_path(backend: Backend, path: &[&str], numeric: bool) -> String {
             }
             expr.push_str(&format!(" ->> '{last}')"));
             if numeric {
-                format!("({expr})::double precision")
+                // A cast of text that is not a number would fail the whole query.
+                format!(
+                    "(CASE WHEN jsonb_typeof(data::jsonb #> '{{{}}}') = 'number' THEN ({expr})::double precision END)",
+                    path.join(",")
+                )
             } else {
                 expr
             }

@@ -7,6 +7,7 @@ mod cases;
 mod connect;
 mod contacts;
 mod divisions;
+mod filters;
 mod support;
 mod units;
 mod users;
