@@ -85,10 +85,29 @@ fn is_resource_exhausted(code: Option<&str>) -> bool {
                 || c.starts_with("53")
                 || c.starts_with("57P")
                 || c.starts_with("08")
-                || (c.len() > 2
+                // SQLite's extended result codes (at most four digits); a PostgreSQL
+                // SQLSTATE is five characters and may be all digits too (22021 is a data
+                // error, not SQLite's BUSY that its low byte would read as).
+                || ((3..5).contains(&c.len())
                     && c.parse::<i64>()
                         .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 13)))
         }
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_resource_exhausted;
+
+    #[test]
+    fn only_outages_count_as_resource_exhaustion() {
+        for outage in ["5", "6", "261", "517", "53300", "57P01", "08006", "773"] {
+            assert!(is_resource_exhausted(Some(outage)), "{outage}");
+        }
+        // PostgreSQL data errors whose digits would read as SQLite's BUSY or LOCKED.
+        for data_error in ["22021", "22P05", "23505", "22P02", "1555"] {
+            assert!(!is_resource_exhausted(Some(data_error)), "{data_error}");
+        }
     }
 }

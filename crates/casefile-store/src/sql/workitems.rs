@@ -253,7 +253,21 @@ impl Where {
             Storage::Integer => {
                 let numeric = all_numeric && !pattern;
                 let column = column_sql(backend, &f.field, false);
-                if numeric {
+                let fractional = f.values.iter().any(|v| matches!(v, FilterValue::Number(_)));
+                if numeric && fractional {
+                    // Its own SQL text: PostgreSQL types a prepared statement's parameters
+                    // once, so `priority > $1` prepared for an integer would read a float's
+                    // bytes as one (and the reverse) when the cached statement is reused.
+                    let values = f
+                        .values
+                        .iter()
+                        .map(|v| match v {
+                            FilterValue::Int(i) => FilterValue::Number(*i as f64),
+                            other => other.clone(),
+                        })
+                        .collect();
+                    self.compare(&format!("CAST({column} AS DOUBLE PRECISION)"), f.op, values)
+                } else if numeric {
                     self.compare(&column, f.op, f.values.clone())
                 } else {
                     let values = f.values.iter().map(as_text).collect();
