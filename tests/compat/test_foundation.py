@@ -601,7 +601,8 @@ class TestDivisionIsolation:
 
     def test_agent_cannot_patch_user_in_other_division(self, world, users_api):
         user_b = users_api.get_user(world["user_b"].id)
-        expect_api_error(404, world["agent_api"].patch_user, user_b.id,
+        # An agent holds directory:user:edit nowhere: 403 before the user is looked up.
+        expect_api_error(403, world["agent_api"].patch_user, user_b.id,
                          model(gc.UpdateUser, name=unique("Hijacked"), version=user_b.version))
         assert users_api.get_user(user_b.id).name == user_b.name
 

@@ -315,6 +315,13 @@ impl Principal {
         Divisions::Only(ids)
     }
 
+    /// Whether the principal holds at least one of `permissions` in some division.
+    pub fn holds_any(&self, permissions: &[Permission]) -> bool {
+        self.grants
+            .iter()
+            .any(|g| permissions.iter().any(|p| g.role.has(*p)))
+    }
+
     /// Decides an action on an object of `division_id` whose visibility needs `view`.
     pub fn check(
         &self,

@@ -17,6 +17,10 @@ pub enum Error {
     /// A stored value could not be read back (corruption or a bug).
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// The database refused a value the caller gave (PostgreSQL's SQLSTATE class 22, data
+    /// exceptions such as U+0000 in text or a number out of range): the caller's mistake.
+    #[error("the database refused a value: {0}")]
+    InvalidInput(#[source] Cause),
     /// The database URL is not one casefile can use.
     #[error("{0}")]
     InvalidUrl(String),
@@ -53,6 +57,9 @@ impl From<sqlx::Error> for Error {
                     }
                     _ if is_resource_exhausted(db.code().as_deref()) => {
                         Error::Unavailable(Box::new(err))
+                    }
+                    _ if is_data_exception(db.code().as_deref()) => {
+                        Error::InvalidInput(Box::new(err))
                     }
                     _ => Error::Database(Box::new(err)),
                 }
@@ -96,9 +103,25 @@ fn is_resource_exhausted(code: Option<&str>) -> bool {
     }
 }
 
+/// PostgreSQL's class 22 (data exception: invalid text, numeric overflow, bad casts) and
+/// SQLite's SQLITE_TOOBIG (18): the value, not the database, is at fault.
+fn is_data_exception(code: Option<&str>) -> bool {
+    code.is_some_and(|c| (c.len() == 5 && c.starts_with("22")) || c == "18")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_resource_exhausted;
+    use super::{is_data_exception, is_resource_exhausted};
+
+    #[test]
+    fn data_exceptions_are_the_callers() {
+        for code in ["22021", "22P05", "22003", "18"] {
+            assert!(is_data_exception(Some(code)), "{code}");
+        }
+        for code in ["23505", "53300", "5", "22", "2201"] {
+            assert!(!is_data_exception(Some(code)), "{code}");
+        }
+    }
 
     #[test]
     fn only_outages_count_as_resource_exhaustion() {

@@ -48,6 +48,11 @@ async fn json_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Ap
             "the request body must be JSON (Content-Type: application/json)",
         ));
     }
+    body_bytes(req, state).await
+}
+
+/// The raw body, with a too-large body a 413 and any other failure a 400, in the Genesys body.
+async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
     Bytes::from_request(req, state).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
@@ -59,6 +64,18 @@ async fn json_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Ap
             ApiError::bad_request("body", rejection.body_text())
         }
     })
+}
+
+/// A body taken as bytes (the token endpoint's form), its rejections Genesys errors.
+#[derive(Debug)]
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        body_bytes(req, state).await.map(RawBody)
+    }
 }
 
 fn is_json(headers: &HeaderMap) -> bool {

@@ -11,12 +11,14 @@ mod case_management;
 pub mod common;
 mod contacts;
 mod divisions;
+mod doc;
 pub mod extract;
 mod headers;
 mod health;
 mod intents;
 mod listing;
 mod oauth;
+pub mod permissions;
 mod task;
 mod timeout;
 
@@ -94,6 +96,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     let (_, public) = public_routes().split_for_parts();
     doc.merge(public);
+    doc::complete(&mut doc);
     doc
 }
 
@@ -204,8 +207,40 @@ async fn authenticate(State(app): State<App>, mut req: Request, next: Next) -> R
     if let Err(retry_after) = app.sessions.admit(&principal.client_id, app.clock.now()) {
         return ApiError::too_many_requests(retry_after).into_response();
     }
+    if let Err(refusal) = authorize(&req, &principal) {
+        return refusal.into_response();
+    }
     req.extensions_mut().insert(Caller(principal));
     next.run(req).await
+}
+
+/// The route's permission, before anything of the request is read (see [`permissions`]).
+fn authorize(req: &Request, principal: &casefile_domain::authz::Principal) -> Result<(), ApiError> {
+    let path = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(axum::extract::MatchedPath::as_str);
+    match path.and_then(|p| permissions::need(req.method().as_str(), p)) {
+        Some(permissions::Need::SignedIn(_)) => Ok(()),
+        Some(permissions::Need::Any(needed)) => {
+            if principal.holds_any(needed) {
+                Ok(())
+            } else {
+                Err(crate::app::error::Error::forbidden(needed[0]).into())
+            }
+        }
+        None => {
+            tracing::error!(
+                method = %req.method(),
+                path = ?path,
+                "no permission declared for this route (api/permissions.rs)"
+            );
+            Err(crate::app::error::Error::internal(anyhow::anyhow!(
+                "no permission declared for this route"
+            ))
+            .into())
+        }
+    }
 }
 
 /// `ETag: "<version>"` for a versioned object.

@@ -1,7 +1,6 @@
 //! `POST /oauth/token`: the client credentials and password grants.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use base64::Engine;
@@ -10,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::extract::no_nul;
+use crate::api::extract::{RawBody, no_nul};
 use crate::app::{App, sessions};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 
@@ -56,7 +55,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 async fn post_token(
     State(app): State<App>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> ApiResult<Json<TokenResponse>> {
     let form: TokenRequest = serde_urlencoded::from_bytes(&body)
         .map_err(|e| ApiError::bad_request("body", format!("malformed form: {e}")))?;

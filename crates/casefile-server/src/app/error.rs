@@ -240,6 +240,11 @@ impl From<casefile_store::Error> for Error {
                 constraint: Some(constraint),
             },
             E::Unavailable(_) => Error::Unavailable(err.into()),
+            E::InvalidInput(cause) => {
+                // The edge refuses what it can name (e.g. U+0000); this is the backstop.
+                tracing::warn!(cause = %cause, "the database refused a value");
+                Error::bad_request_message("a value in the request cannot be stored")
+            }
             other => Error::Internal(other.into()),
         }
     }

@@ -342,6 +342,10 @@ pub async fn edit_grant(
     if let DivisionScope::One(division) = &grant.scope {
         visible_division(app, caller, "divisionId", division).await?;
     }
+    if !caller.holds_any(&[Permission::GrantEdit]) {
+        // Even a grant already held (which changes nothing) is answered only to an editor.
+        return Err(Error::forbidden(Permission::GrantEdit));
+    }
     let (_, mut grants) = grants_of(app, caller, id).await?;
     let present = grants.contains(&grant);
     match (add, present) {

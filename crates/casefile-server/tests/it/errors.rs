@@ -126,6 +126,10 @@ async fn oversized_and_non_json_bodies() {
         .raw(Method::POST, "/api/v2/users", &h.admin, "text/plain", "{}")
         .await;
     assert_eq!(text.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let form = format!("grant_type=client_credentials&pad={}", "x".repeat(10_000));
+    let token = h.token_reply(("any", "secret"), &form).await;
+    assert_eq!(token.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_genesys_body(&token.body, 413);
 }
 
 #[tokio::test]

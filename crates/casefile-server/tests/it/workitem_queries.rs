@@ -87,6 +87,18 @@ async fn queries_filter_sort_and_page_with_cursors() {
         .await;
     assert_eq!(found.status, StatusCode::OK, "{}", found.body);
     assert_eq!(found.body["entities"].as_array().unwrap().len(), 3);
+    // Without a type, the attribute's core type (its name's suffix) decides: a number.
+    let untyped = json!({"filters": [{"name": "customFields.amount_number", "operator": "GTE", "values": ["40"]}]});
+    let found = h
+        .call(
+            Method::POST,
+            &format!("{TM}/workitems/query"),
+            Some(&h.admin),
+            Some(untyped),
+        )
+        .await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    assert_eq!(found.body["entities"].as_array().unwrap().len(), 3);
 
     let count = json!({"select": "Count", "filters": [{"name": "statusCategory", "type": "String", "operator": "IN", "values": ["Open", "InProgress"]}]});
     let counted = h
@@ -111,6 +123,42 @@ async fn queries_filter_sort_and_page_with_cursors() {
         (
             json!({"filters": [{"name": "priority", "type": "Int", "operator": "BETWEEN", "values": ["1"]}]}),
             "filters[0].values",
+        ),
+        (
+            json!({"filters": [{"name": "name", "type": "Int", "operator": "EQ", "values": ["1"]}]}),
+            "filters[0].type",
+        ),
+        (
+            json!({"filters": [{"name": "priority", "type": "String", "operator": "EQ", "values": ["1"]}]}),
+            "filters[0].type",
+        ),
+        (
+            json!({"filters": [{"name": "priority", "type": "Int", "operator": "CONTAINS", "values": ["1"]}]}),
+            "filters[0].operator",
+        ),
+        (
+            json!({"filters": [{"name": "dateDue", "operator": "BEGINS_WITH", "values": ["2026-01-01T00:00:00Z"]}]}),
+            "filters[0].operator",
+        ),
+        (
+            json!({"filters": [{"name": "customFields.note_text", "type": "Int", "operator": "GT", "values": ["1"]}]}),
+            "filters[0].type",
+        ),
+        (
+            json!({"filters": [{"name": "customFields.amount_number", "operator": "CONTAINS", "values": ["1"]}]}),
+            "filters[0].operator",
+        ),
+        (
+            json!({"filters": [{"name": "customFields.urgent_checkbox", "operator": "EQ", "values": ["yes"]}]}),
+            "filters[0].values",
+        ),
+        (
+            json!({"filters": [{"name": "customFields.amount", "operator": "EQ", "values": ["1"]}]}),
+            "filters[0].name",
+        ),
+        (
+            json!({"filters": [{"name": "workbinId", "operator": "EQ", "values": ["x"]}, {"name": "priority", "type": "Boolean", "operator": "EQ", "values": ["1"]}]}),
+            "filters[1].type",
         ),
         (
             json!({"filters": [], "sort": {"name": "name"}}),

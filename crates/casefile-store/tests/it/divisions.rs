@@ -77,3 +77,29 @@ async fn divisions_holding_contacts_cannot_be_deleted() {
     );
     assert!(db.store.get_division(&d.id).await.is_ok());
 }
+
+/// PostgreSQL cannot store U+0000 in text: its data exception is the caller's invalid input,
+/// never an outage (it had read as SQLITE_BUSY) or a database fault. SQLite stores it.
+#[tokio::test]
+async fn a_value_the_database_cannot_store_is_invalid_input() {
+    let db = db().await;
+    home(&db.store).await;
+    let d = Division {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: "nul\u{0}here".into(),
+        description: None,
+        home: false,
+        version: 1,
+        date_created: crate::support::t0(),
+        date_modified: crate::support::t0(),
+    };
+    let result = db
+        .store
+        .create_division(&d, &event("division", &d.id, 1))
+        .await;
+    if db.url.starts_with("postgres") {
+        assert!(matches!(result, Err(Error::InvalidInput(_))), "{result:?}");
+    } else {
+        assert!(result.is_ok(), "{result:?}");
+    }
+}

@@ -330,43 +330,134 @@ fn workitem_field(i: usize, name: &str) -> ApiResult<WorkitemField> {
     })
 }
 
-fn workitem_value(
-    i: usize,
-    field: &WorkitemField,
-    kind: Option<&str>,
-    raw: &str,
-) -> ApiResult<FilterValue> {
-    let at = format!("filters[{i}].values");
-    let date = matches!(
-        field,
+/// What kind of value a filterable workitem field holds, which decides the filter types and
+/// operators that make sense on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueKind {
+    Text,
+    Number,
+    /// A date or date-time column, filtered with ISO-8601 instants.
+    Instant,
+    /// A custom `_date`/`_datetime` attribute: ISO-8601 text, compared as text.
+    DateText,
+    Checkbox,
+}
+
+fn value_kind(i: usize, field: &WorkitemField) -> ApiResult<ValueKind> {
+    use casefile_domain::schema::CoreType;
+    Ok(match field {
+        WorkitemField::Priority => ValueKind::Number,
         WorkitemField::DateCreated
-            | WorkitemField::DateModified
-            | WorkitemField::DateDue
-            | WorkitemField::DateClosed
-    );
-    if date {
-        return Ok(FilterValue::Int(
-            parse_instant(&at, raw)?.timestamp_millis(),
+        | WorkitemField::DateModified
+        | WorkitemField::DateDue
+        | WorkitemField::DateClosed => ValueKind::Instant,
+        WorkitemField::Stored(name) if name == "duration_seconds" || name == "ttl" => {
+            ValueKind::Number
+        }
+        WorkitemField::Custom(name) => {
+            let core = name.rsplit_once('_').and_then(|(_, t)| CoreType::parse(t));
+            match core {
+                Some(CoreType::Integer | CoreType::Number) => ValueKind::Number,
+                Some(CoreType::Date | CoreType::Datetime) => ValueKind::DateText,
+                Some(CoreType::Checkbox) => ValueKind::Checkbox,
+                Some(_) => ValueKind::Text,
+                None => {
+                    return Err(ApiError::bad_request(
+                        format!("filters[{i}].name"),
+                        format!(
+                            "customFields.{name} is not a custom attribute name: its name ends \
+                             with its core type (e.g. customFields.amount_number)"
+                        ),
+                    ));
+                }
+            }
+        }
+        _ => ValueKind::Text,
+    })
+}
+
+/// Refuses a filter `type` or operator that does not fit the field, naming which.
+fn check_fit(
+    i: usize,
+    name: &str,
+    kind: ValueKind,
+    ty: Option<&str>,
+    op: FilterOp,
+) -> ApiResult<()> {
+    let fits = match (kind, ty) {
+        (_, None) => true,
+        (ValueKind::Number, Some(t)) => t == "Int",
+        (ValueKind::Checkbox, Some(t)) => t == "Boolean" || t == "String",
+        (_, Some(t)) => t == "String",
+    };
+    if !fits {
+        let expected = match kind {
+            ValueKind::Number => "Int",
+            ValueKind::Checkbox => "Boolean",
+            _ => "String",
+        };
+        return Err(ApiError::bad_request(
+            format!("filters[{i}].type"),
+            format!(
+                "{name} holds {} values: the type must be {expected}",
+                kind_name(kind)
+            ),
         ));
     }
-    if matches!(field, WorkitemField::Priority) || kind == Some("Int") {
-        if let Ok(n) = raw.parse::<i64>() {
-            return Ok(FilterValue::Int(n));
+    let op_fits = match kind {
+        ValueKind::Text | ValueKind::DateText => true,
+        ValueKind::Number | ValueKind::Instant => {
+            !matches!(op, FilterOp::Contains | FilterOp::BeginsWith)
         }
-        return raw
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite())
-            .map(FilterValue::Number)
-            .ok_or_else(|| ApiError::bad_request(at, format!("{raw:?} is not a number")));
+        ValueKind::Checkbox => matches!(op, FilterOp::Eq | FilterOp::Neq),
+    };
+    if !op_fits {
+        return Err(ApiError::bad_request(
+            format!("filters[{i}].operator"),
+            format!(
+                "{name} holds {} values, which this operator cannot compare",
+                kind_name(kind)
+            ),
+        ));
     }
-    if matches!(field, WorkitemField::Custom(_))
-        && (raw == "true" || raw == "false")
-        && kind == Some("Boolean")
-    {
-        return Ok(FilterValue::Bool(raw == "true"));
+    Ok(())
+}
+
+fn kind_name(kind: ValueKind) -> &'static str {
+    match kind {
+        ValueKind::Text => "text",
+        ValueKind::Number => "number",
+        ValueKind::Instant | ValueKind::DateText => "date",
+        ValueKind::Checkbox => "true/false",
     }
-    Ok(FilterValue::Text(raw.to_owned()))
+}
+
+fn workitem_value(i: usize, kind: ValueKind, raw: &str) -> ApiResult<FilterValue> {
+    let at = format!("filters[{i}].values");
+    match kind {
+        ValueKind::Instant => Ok(FilterValue::Int(
+            parse_instant(&at, raw)?.timestamp_millis(),
+        )),
+        ValueKind::Number => {
+            if let Ok(n) = raw.parse::<i64>() {
+                return Ok(FilterValue::Int(n));
+            }
+            raw.parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(FilterValue::Number)
+                .ok_or_else(|| ApiError::bad_request(at, format!("{raw:?} is not a number")))
+        }
+        ValueKind::Checkbox => match raw {
+            "true" => Ok(FilterValue::Bool(true)),
+            "false" => Ok(FilterValue::Bool(false)),
+            _ => Err(ApiError::bad_request(
+                at,
+                format!("{raw:?} is not true or false"),
+            )),
+        },
+        ValueKind::Text | ValueKind::DateText => Ok(FilterValue::Text(raw.to_owned())),
+    }
 }
 
 /// Parses a workitem query body into the store's query (divisions are set by the use case).
@@ -379,12 +470,14 @@ pub fn workitem_query(body: &ConfigQuery) -> ApiResult<(WorkitemQuery, bool)> {
         {
             return Err(ApiError::bad_request(
                 format!("filters[{i}].type"),
-                "must be String or Int",
+                "must be String, Int or Boolean",
             ));
         }
         let field = workitem_field(i, &f.name)?;
         let op = operator(i, &f.operator)?;
         check_arity(i, op, f.values.len())?;
+        let kind = value_kind(i, &field)?;
+        check_fit(i, &f.name, kind, f.kind.as_deref(), op)?;
         if field == WorkitemField::StatusCategory {
             for v in &f.values {
                 casefile_domain::task::status::Category::parse(&format!("filters[{i}].values"), v)?;
@@ -393,7 +486,7 @@ pub fn workitem_query(body: &ConfigQuery) -> ApiResult<(WorkitemQuery, bool)> {
         let values = f
             .values
             .iter()
-            .map(|v| workitem_value(i, &field, f.kind.as_deref(), v))
+            .map(|v| workitem_value(i, kind, v))
             .collect::<ApiResult<Vec<_>>>()?;
         filters.push(WorkitemFilter { field, op, values });
     }

@@ -48,6 +48,22 @@ fn visible(caller: &Principal, c: &Case) -> bool {
     }
 }
 
+/// The caller may change the case (403 naming `casemanagement:case:edit` if not).
+fn require_edit(caller: &Principal, c: &Case) -> Result<()> {
+    let allowed = match &c.division_id {
+        Some(d) => caller.can(Permission::CaseEdit, d),
+        None => {
+            caller.divisions_with(Permission::CaseEdit)
+                != casefile_domain::authz::Divisions::Only(Vec::new())
+        }
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Error::forbidden(Permission::CaseEdit))
+    }
+}
+
 #[tracing::instrument(name = "case_management.cases.get", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn get(app: &App, caller: &Principal, id: &str) -> Result<Case> {
     match app.store.get_case(id).await {
@@ -349,16 +365,7 @@ where
     F: Fn(&mut Case) -> Result<()>,
 {
     let current = get(app, caller, id).await?;
-    let allowed = match &current.division_id {
-        Some(d) => caller.can(Permission::CaseEdit, d),
-        None => {
-            caller.divisions_with(Permission::CaseEdit)
-                != casefile_domain::authz::Divisions::Only(Vec::new())
-        }
-    };
-    if !allowed {
-        return Err(Error::forbidden(Permission::CaseEdit));
-    }
+    require_edit(caller, &current)?;
     let mut next = current.clone();
     change_fn(&mut next)?;
     let now = app.clock.now();
@@ -418,6 +425,7 @@ pub async fn check_workitem_deletable(app: &App, w: &Workitem) -> Result<()> {
 #[tracing::instrument(name = "case_management.cases.terminate", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
 pub async fn terminate(app: &App, caller: &Principal, id: &str) -> Result<Case> {
     let current = get(app, caller, id).await?;
+    require_edit(caller, &current)?;
     let now = app.clock.now();
     let mut next = current.clone();
     next.date_modified = now;

@@ -111,8 +111,14 @@ pub async fn list<T: Stored>(
     caller: &Principal,
     parent_id: Option<&str>,
 ) -> Result<Vec<T>> {
+    let visible = caller.divisions_with(T::VIEW);
+    if visible == Divisions::Only(Vec::new()) {
+        // Division-less objects are visible to whoever holds the view permission somewhere
+        // (as `visible` decides for one), so a caller without it anywhere sees nothing.
+        return Ok(Vec::new());
+    }
     let filter = DocumentFilter {
-        visible: caller.divisions_with(T::VIEW),
+        visible,
         parent_id: parent_id.map(str::to_owned),
         name: None,
     };

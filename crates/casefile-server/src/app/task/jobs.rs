@@ -46,6 +46,19 @@ pub async fn submit_without_starting(
     kind: Kind,
     request: Request,
 ) -> Result<Job> {
+    use casefile_domain::authz::Permission as P;
+    // Each item is decided again as the job runs; a caller who could change none is refused
+    // at once rather than with a job of failures.
+    let needed: &[P] = match &request {
+        Request::Query { .. } => &[P::WorkitemView],
+        Request::Add(_) => &[P::WorkitemAdd],
+        Request::Terminate(_) => &[P::WorkitemTerminate, P::WorkitemEdit, P::WorkitemEditOwn],
+        Request::TerminateCase(_) => &[P::CaseEdit],
+        Request::QueryCases { .. } => &[P::CaseView],
+    };
+    if !caller.holds_any(needed) {
+        return Err(Error::forbidden(needed[0]));
+    }
     let total = match &request {
         Request::Query { .. } => 0,
         Request::Add(entries) => entries.len() as i64,
