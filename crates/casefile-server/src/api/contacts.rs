@@ -486,8 +486,8 @@ async fn post_contacts(
 
 #[utoipa::path(get, path = "/api/v2/externalcontacts/contacts", tag = "External Contacts",
     params(
-        ("pageSize" = Option<i64>, Query, description = "1 to 500 (default 20); pageNumber × pageSize at most 1,000"),
-        ("pageNumber" = Option<i64>, Query, description = "from 1"),
+        ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 500, description = "1 to 500 (default 20); pageNumber × pageSize at most 1,000"),
+        ("pageNumber" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "from 1"),
         ("q" = Option<String>, Query, description = "Finds contacts with a name, a word of a name, an email address or a phone number (digits, E.164 or national) starting with this text, ignoring case"),
         ("sortOrder" = Option<String>, Query, description = "firstName, lastName (default), middleName or title, with :asc (default) or :desc"),
         ("divisionIds" = Option<Vec<String>>, Query, description = "Only these divisions (at most 50)"),
@@ -695,8 +695,8 @@ impl NoteInput {
 
 #[utoipa::path(get, path = "/api/v2/externalcontacts/contacts/{contactId}/notes", tag = "External Contacts",
     params(("contactId" = String, Path, description = "ExternalContact ID"),
-        ("pageSize" = Option<i64>, Query, description = "1 to 100 (default 20); pageNumber × pageSize at most 1,000"),
-        ("pageNumber" = Option<i64>, Query, description = "from 1"),
+        ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 100, description = "1 to 100 (default 20); pageNumber × pageSize at most 1,000"),
+        ("pageNumber" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "from 1"),
         ("sortOrder" = Option<String>, Query, description = "createDate:asc (default) or createDate:desc"),
         ("expand" = Option<Vec<String>>, Query, description = "Accepted; notes are always returned whole")),
     responses((status = 200, body = EntityListing<NoteDto>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)),

@@ -85,8 +85,8 @@ pub struct DivisionInput {
 
 #[utoipa::path(get, path = "/api/v2/authorization/divisions", tag = "Authorization",
     params(
-        ("pageSize" = Option<i64>, Query, description = "Page size, 1 to 500 (default 25)"),
-        ("pageNumber" = Option<i64>, Query, description = "Page number"),
+        ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page size, 1 to 500 (default 25)"),
+        ("pageNumber" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "Page number"),
         ("objectCount" = Option<bool>, Query, description = "Include object counts"),
         ("id" = Option<Vec<String>>, Query, description = "Only these divisions"),
         ("name" = Option<String>, Query, description = "Exact name, case-insensitive"),

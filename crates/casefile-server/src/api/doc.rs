@@ -2,15 +2,26 @@
 //! out: the permissions of each (from [`permissions`]) and the error answers every
 //! operation of its kind can give — 401 and 429 on authenticated ones, 403 where a
 //! permission is needed, 400/413/415 where a body is read, 400 where parameters are, 404
-//! where an object is named, 409 on deletes (an object in use), 503 while the database is
-//! unavailable. Each such answer is the Genesys error body.
+//! where an object is named, 409 on writes (a name taken, a version gone, an object in use),
+//! 412 where `If-Match` is read, 503 while the database is
+//! unavailable. Each such answer is the Genesys error body. And every free-text string
+//! says that it may not hold U+0000 (the server refuses it everywhere, see `extract`).
 
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{ArrayItems, Schema, SchemaType, Type};
 use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response, ResponseBuilder};
 
 use super::permissions::{self, Need};
 
+/// Any text without U+0000.
+const NO_NUL: &str = "^[^\\u0000]*$";
+
 pub fn complete(doc: &mut OpenApi) {
+    if let Some(components) = doc.components.as_mut() {
+        for schema in components.schemas.values_mut() {
+            no_nul(schema);
+        }
+    }
     for (path, item) in doc.paths.paths.iter_mut() {
         for (method, op) in [
             ("GET", &mut item.get),
@@ -27,6 +38,18 @@ pub fn complete(doc: &mut OpenApi) {
 }
 
 fn complete_operation(method: &str, path: &str, op: &mut Operation) {
+    for parameter in op.parameters.iter_mut().flatten() {
+        if let Some(schema) = parameter.schema.as_mut() {
+            no_nul(schema);
+        }
+    }
+    if let Some(body) = op.request_body.as_mut() {
+        for content in body.content.values_mut() {
+            if let Some(schema) = content.schema.as_mut() {
+                no_nul(schema);
+            }
+        }
+    }
     let secured = op.security.is_some();
     if secured {
         add(
@@ -75,7 +98,9 @@ fn complete_operation(method: &str, path: &str, op: &mut Operation) {
         add(op, "415", "The body is not of the documented content type.");
     }
     let parameters = op.parameters.as_deref().unwrap_or_default();
-    if !parameters.is_empty() {
+    let has_parameters = !parameters.is_empty();
+    let if_match = parameters.iter().any(|p| p.name == "If-Match");
+    if has_parameters {
         add(op, "400", "A parameter is invalid; it is named.");
     }
     if path.contains('{') && secured {
@@ -85,8 +110,21 @@ fn complete_operation(method: &str, path: &str, op: &mut Operation) {
             "The object does not exist, or the caller may not see it.",
         );
     }
-    if method == "DELETE" {
-        add(op, "409", "The object is in use and cannot be deleted.");
+    match method {
+        "DELETE" => add(op, "409", "The object is in use and cannot be deleted."),
+        "POST" | "PUT" | "PATCH" => add(
+            op,
+            "409",
+            "The change conflicts with the stored data: a name or key already taken, or a version that is no longer current.",
+        ),
+        _ => {}
+    }
+    if if_match {
+        add(
+            op,
+            "412",
+            "The `If-Match` version is no longer the object's.",
+        );
     }
 }
 
@@ -113,4 +151,34 @@ fn describe(op: &mut Operation, line: &str) {
         Some(d) if !d.is_empty() => format!("{d}\n\n{line}"),
         _ => line.to_owned(),
     });
+}
+
+/// Gives every free-text string in `schema` (no pattern, format or enum of its own) the
+/// pattern refusing U+0000.
+fn no_nul(schema: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(o) => {
+            let text = match &o.schema_type {
+                SchemaType::Type(t) => *t == Type::String,
+                SchemaType::Array(types) => types.contains(&Type::String),
+                SchemaType::AnyValue => false,
+            };
+            if text && o.pattern.is_none() && o.format.is_none() && o.enum_values.is_none() {
+                o.pattern = Some(NO_NUL.to_owned());
+            }
+            for property in o.properties.values_mut() {
+                no_nul(property);
+            }
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                no_nul(items);
+            }
+        }
+        Schema::AllOf(x) => x.items.iter_mut().for_each(no_nul),
+        Schema::OneOf(x) => x.items.iter_mut().for_each(no_nul),
+        Schema::AnyOf(x) => x.items.iter_mut().for_each(no_nul),
+        _ => {}
+    }
 }

@@ -234,7 +234,7 @@ impl QueryParams {
 
     pub fn int(&self, name: &str, min: i64, max: i64, default: i64) -> Result<i64, ApiError> {
         match self.str(name) {
-            None | Some("") => Ok(default),
+            None => Ok(default),
             Some(v) => {
                 let n: i64 = v.parse().map_err(|_| {
                     ApiError::bad_request(name, format!("must be an integer, got {v:?}"))
@@ -264,7 +264,7 @@ impl QueryParams {
 
     pub fn bool(&self, name: &str) -> Result<bool, ApiError> {
         match self.str(name) {
-            None | Some("") => Ok(false),
+            None => Ok(false),
             Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
             Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
             Some(v) => Err(ApiError::bad_request(

@@ -233,8 +233,8 @@ async fn post_intents(
 }
 
 #[utoipa::path(get, path = "/api/v2/intents/customerintents", tag = "Intents",
-    params(("pageSize" = Option<i64>, Query, description = "1 to 500 (default 25)"),
-        ("pageNumber" = Option<i64>, Query, description = "from 1"),
+    params(("pageSize" = Option<i64>, Query, minimum = 1, maximum = 500, description = "1 to 500 (default 25)"),
+        ("pageNumber" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "from 1"),
         ("queryValue" = Option<String>, Query, description = "Only intents whose name contains this, ignoring case"),
         ("categoryId" = Option<String>, Query, description = "Only intents of this category")),
     responses((status = 200, body = EntityListing<IntentDto>), (status = 400, body = ErrorBody)),
@@ -315,8 +315,8 @@ async fn post_categories(
 }
 
 #[utoipa::path(get, path = "/api/v2/intents/categories", tag = "Intents",
-    params(("pageSize" = Option<i64>, Query, description = "1 to 500 (default 25)"),
-        ("pageNumber" = Option<i64>, Query, description = "from 1"),
+    params(("pageSize" = Option<i64>, Query, minimum = 1, maximum = 500, description = "1 to 500 (default 25)"),
+        ("pageNumber" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "from 1"),
         ("queryValue" = Option<String>, Query, description = "Only categories whose name contains this, ignoring case")),
     responses((status = 200, body = EntityListing<CategoryDto>), (status = 400, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -492,7 +492,7 @@ async fn post_intent_assignment(
 }
 
 #[utoipa::path(get, path = "/api/v2/intents/assignments/externalcontacts/{externalContactId}", tag = "Intents",
-    params(("externalContactId" = String, Path, description = "External contact ID"), ("pageSize" = Option<i64>, Query, description = "Page size"), ("pageNumber" = Option<i64>, Query, description = "Page number")),
+    params(("externalContactId" = String, Path, description = "External contact ID"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page size"), ("pageNumber" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "Page number")),
     responses((status = 200, body = EntityListing<AssignmentDto>), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn get_intent_assignments(

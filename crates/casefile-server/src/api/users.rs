@@ -267,8 +267,8 @@ async fn post_users(
 
 #[utoipa::path(get, path = "/api/v2/users", tag = "Users",
     params(
-        ("pageSize" = Option<i64>, Query, description = "Page size, 1 to 500 (default 25)"),
-        ("pageNumber" = Option<i64>, Query, description = "Page number, from 1"),
+        ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page size, 1 to 500 (default 25)"),
+        ("pageNumber" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "Page number, from 1"),
         ("id" = Option<Vec<String>>, Query, description = "Only these user ids"),
         ("sortOrder" = Option<String>, Query, description = "ASC or DESC, by name"),
         ("expand" = Option<Vec<String>>, Query, description = "authorization"),

@@ -165,10 +165,9 @@ pub async fn delete(app: &App, caller: &Principal, id: &str) -> Result<()> {
         .check(Permission::DivisionView, Permission::DivisionDelete, id)
         .map_err(|r| Error::from_refusal(r, "division"))?;
     if current.home {
-        return Err(Error::bad_request(
-            "divisionId",
-            "the home division cannot be deleted",
-        ));
+        // A well-formed request the division's state refuses: a conflict, as for a division
+        // that still holds objects.
+        return Err(Error::conflict("the home division cannot be deleted"));
     }
     let now = app.clock.now();
     let change = change(

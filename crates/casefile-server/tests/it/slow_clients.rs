@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::binary::{free_port, start_with, wait_healthy};
@@ -18,20 +18,25 @@ const BOUND: Duration = Duration::from_secs(30);
 
 /// Reads until the server closes the connection; returns what it sent.
 async fn until_closed(stream: &mut TcpStream) -> String {
+    read_until_closed(stream)
+        .await
+        .expect("the server kept the connection open")
+}
+
+/// Everything the peer sends until it closes, or `None` if it stays open past [`BOUND`].
+async fn read_until_closed<R: AsyncRead + Unpin>(reader: &mut R) -> Option<String> {
     let mut seen = Vec::new();
     let read = async {
         let mut buf = [0u8; 1024];
         loop {
-            match stream.read(&mut buf).await {
+            match reader.read(&mut buf).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => seen.extend_from_slice(&buf[..n]),
             }
         }
     };
-    tokio::time::timeout(BOUND, read)
-        .await
-        .expect("the server kept the connection open");
-    String::from_utf8_lossy(&seen).into_owned()
+    tokio::time::timeout(BOUND, read).await.ok()?;
+    Some(String::from_utf8_lossy(&seen).into_owned())
 }
 
 /// Sends `chunks` one at a time with a pause between, until the server closes the
@@ -47,20 +52,9 @@ async fn trickle(mut stream: TcpStream, head: &str, chunk: &'static str) -> Stri
             }
         }
     });
-    let mut seen = Vec::new();
-    let read = async {
-        let mut buf = [0u8; 1024];
-        loop {
-            match reader.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => seen.extend_from_slice(&buf[..n]),
-            }
-        }
-    };
-    let closed = tokio::time::timeout(BOUND, read).await;
+    let seen = read_until_closed(&mut reader).await;
     sender.abort();
-    closed.expect("the server kept the trickling connection open");
-    String::from_utf8_lossy(&seen).into_owned()
+    seen.expect("the server kept the trickling connection open")
 }
 
 async fn healthy(port: u16) {

@@ -87,25 +87,18 @@ async fn every_field_operator_and_value_kind_runs_on_both_backends() {
                     FilterOp::In => 3,
                     _ => 1,
                 };
-                let filter = WorkitemFilter {
+                let q = query(WorkitemFilter {
                     field: field.clone(),
                     op,
                     values: vec![value.clone(); n],
-                };
-                let found = db.store.query_workitems(&query(filter)).await;
+                });
+                let found = db.store.query_workitems(&q).await;
                 assert!(
                     found.is_ok(),
                     "{field:?} {op:?} {value:?}: {:?}",
                     found.err()
                 );
-                let counted = db
-                    .store
-                    .count_workitems(&query(WorkitemFilter {
-                        field: field.clone(),
-                        op,
-                        values: vec![value.clone(); n],
-                    }))
-                    .await;
+                let counted = db.store.count_workitems(&q).await;
                 assert!(
                     counted.is_ok(),
                     "count {field:?} {op:?} {value:?}: {:?}",

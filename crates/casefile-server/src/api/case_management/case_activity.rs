@@ -58,7 +58,7 @@ pub struct CommentCreate {
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/{caseId}/comments", tag = "Case Management",
-    params(("caseId" = String, Path, description = "Case ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, description = "1 to 100"), ("sortOrder" = Option<String>, Query, description = "ascending or descending")),
+    params(("caseId" = String, Path, description = "Case ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 100, description = "1 to 100"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<CommentDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_comments(
     State(app): State<App>,
@@ -71,9 +71,7 @@ async fn get_comments(
         .iter()
         .map(comment_dto)
         .collect();
-    if q.str("sortOrder")
-        .is_some_and(|s| s.eq_ignore_ascii_case("desc") || s.eq_ignore_ascii_case("descending"))
-    {
+    if crate::api::task::query::sort_descending(&q)? {
         all.reverse();
     }
     page_slice(
@@ -263,6 +261,7 @@ async fn get_association(
 #[schema(as = CaseAssociationQuery)]
 pub struct AssociationQuery {
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 200)]
     pub page_size: Option<i64>,
     #[serde(default)]
     pub after: Option<String>,

@@ -120,8 +120,10 @@ pub struct CaseQuerySort {
 #[allow(dead_code)] // attributes/expands are projection hints; whole cases are returned
 pub struct CaseQueryJobCreate {
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 200)]
     pub page_size: Option<i64>,
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000)]
     pub page_number: Option<i64>,
     #[serde(default)]
     pub filters: Vec<CaseQueryFilter>,

@@ -242,7 +242,7 @@ async fn all(app: &App, caller: &Principal) -> ApiResult<Vec<CaseplanDto>> {
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/caseplans", tag = "Case Management",
-    params(("pageSize" = Option<i64>, Query, description = "1 to 200 (default 25)"), ("after" = Option<String>, Query, description = "cursor")),
+    params(("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200 (default 25)"), ("after" = Option<String>, Query, description = "cursor")),
     responses((status = 200, body = CursorListing<CaseplanDto>), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_caseplans(
     State(app): State<App>,
@@ -281,6 +281,7 @@ pub struct CaseplanQuery {
     #[serde(default)]
     pub attributes: Option<Vec<String>>,
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 200)]
     pub page_size: Option<i64>,
     #[serde(default)]
     pub after: Option<String>,

@@ -255,7 +255,7 @@ async fn get_case_by_reference(
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/externalcontacts/{externalContactId}", tag = "Case Management",
-    params(("externalContactId" = String, Path, description = "External contact ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, description = "1 to 200")),
+    params(("externalContactId" = String, Path, description = "External contact ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200")),
     responses((status = 200, body = CursorListing<CaseDto>)), security(("bearer" = [])))]
 async fn get_cases_by_contact(
     State(app): State<App>,

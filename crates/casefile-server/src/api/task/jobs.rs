@@ -100,8 +100,10 @@ pub struct JobSort {
 #[allow(dead_code)] // attributes/expands are projection hints; whole workitems are returned
 pub struct QueryJobCreate {
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 200)]
     pub page_size: Option<i64>,
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000)]
     pub page_number: Option<i64>,
     #[serde(default)]
     pub filters: Vec<JobFilter>,
@@ -403,8 +405,10 @@ pub struct CommonCreate {
     #[serde(default)]
     pub priority: Option<i64>,
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub date_due: Option<String>,
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub date_expires: Option<String>,
     #[serde(default)]
     pub duration_seconds: Option<i64>,
@@ -756,7 +760,7 @@ async fn get_bulk_terminate_job_results(
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workitems/bulk/jobs/users/me", tag = "Task Management",
-    params(("action" = Option<String>, Query, description = "AddWorkitems or TerminateWorkitems"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, description = "1 to 200"), ("sortOrder" = Option<String>, Query, description = "ascending or descending")),
+    params(("action" = Option<String>, Query, description = "AddWorkitems or TerminateWorkitems"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = crate::api::common::CursorListing<BulkJobDto>)), security(("bearer" = [])))]
 async fn get_bulk_jobs_me(
     State(app): State<App>,

@@ -40,6 +40,7 @@ pub struct QuerySort {
 #[schema(as = QueryPostRequest)]
 pub struct ConfigQuery {
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 200)]
     pub page_size: Option<i64>,
     #[serde(default)]
     pub select: Option<String>,
@@ -57,7 +58,7 @@ pub struct ConfigQuery {
     /// (a list, or one name as the worktype query sends it).
     #[serde(default)]
     #[allow(dead_code)]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Value>)]
     pub expands: Option<serde_json::Value>,
 }
 
@@ -232,9 +233,21 @@ pub fn map_listing<T, U>(listing: CursorListing<T>, f: impl Fn(&T) -> U) -> Curs
     }
 }
 
-fn sort_descending(q: &QueryParams) -> ApiResult<bool> {
-    match q.str("sortOrder").map(str::to_ascii_lowercase).as_deref() {
-        None | Some("") | Some("ascending") | Some("asc") => Ok(false),
+/// The order of a list: ascending (the default) or descending.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum SortOrder {
+    Ascending,
+    Descending,
+    Asc,
+    Desc,
+}
+
+/// Whether `sortOrder` asks for descending order (absent: ascending).
+pub fn sort_descending(q: &QueryParams) -> ApiResult<bool> {
+    match q.str("sortOrder") {
+        None | Some("ascending") | Some("asc") => Ok(false),
         Some("descending") | Some("desc") => Ok(true),
         Some(other) => Err(ApiError::bad_request(
             "sortOrder",

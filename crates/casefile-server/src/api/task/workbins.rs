@@ -68,6 +68,7 @@ pub fn to_dto(w: &Workbin) -> WorkbinDto {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = WorkbinCreate)]
 pub struct WorkbinCreate {
+    #[schema(min_length = 3, max_length = 256)]
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -80,6 +81,7 @@ pub struct WorkbinCreate {
 #[schema(as = WorkbinUpdate)]
 pub struct WorkbinUpdate {
     #[serde(default)]
+    #[schema(min_length = 3, max_length = 256)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
@@ -175,7 +177,7 @@ async fn delete_workbin(
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workbins/{workbinId}/history", tag = "Task Management",
-    params(("workbinId" = String, Path, description = "Workbin ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, description = "1 to 200"), ("sortOrder" = Option<String>, Query, description = "ascending or descending")),
+    params(("workbinId" = String, Path, description = "Workbin ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<ChangeEntry>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_workbin_history(
     State(app): State<App>,
@@ -193,7 +195,7 @@ async fn get_workbin_history(
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workbins/{workbinId}/versions", tag = "Task Management",
-    params(("workbinId" = String, Path, description = "Workbin ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, description = "1 to 200"), ("sortOrder" = Option<String>, Query, description = "ascending or descending")),
+    params(("workbinId" = String, Path, description = "Workbin ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<WorkbinDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_workbin_versions(
     State(app): State<App>,

@@ -211,8 +211,10 @@ pub struct WorkitemCreate {
     #[serde(default)]
     pub priority: Option<i64>,
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub date_due: Option<String>,
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub date_expires: Option<String>,
     #[serde(default)]
     pub duration_seconds: Option<i64>,
@@ -230,18 +232,22 @@ pub struct WorkitemCreate {
     #[schema(value_type = Option<Object>)]
     pub custom_fields: Option<Map<String, Value>>,
     #[serde(default)]
+    #[schema(format = Uuid)]
     pub queue_id: Option<String>,
     #[serde(default)]
     pub assignee_id: Option<String>,
     #[serde(default)]
+    #[schema(format = Uuid)]
     pub language_id: Option<String>,
     #[serde(default)]
+    #[schema(format = Uuid)]
     pub external_contact_id: Option<String>,
     #[serde(default)]
     pub external_tag: Option<String>,
     #[serde(default)]
     pub skill_ids: Option<Vec<String>>,
     #[serde(default)]
+    #[schema(format = Uuid)]
     pub script_id: Option<String>,
     #[serde(default)]
     pub preferred_agent_ids: Option<Vec<String>>,
@@ -387,7 +393,9 @@ async fn get_workitem(
     Ok(respond(&use_cases::get(&app, &caller, &id).await?))
 }
 
-/// `WorkitemUpdate`.
+/// `WorkitemUpdate`. Genesys's routing fields `assignmentOperation`, `assignmentState`,
+/// `dateClosed`, `scoredAgents` and `utilizationLabelId` are refused with 400 naming the field
+/// until casefile routes work.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = WorkitemUpdate)]
@@ -397,10 +405,10 @@ pub struct WorkitemUpdate {
     #[serde(default)]
     pub priority: Option<i64>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(format = DateTime, value_type = Option<String>)]
     pub date_due: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(format = DateTime, value_type = Option<String>)]
     pub date_expires: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>)]
@@ -421,13 +429,13 @@ pub struct WorkitemUpdate {
     #[schema(value_type = Option<Object>)]
     pub custom_fields: Option<Map<String, Value>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(format = Uuid, value_type = Option<String>)]
     pub queue_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub assignee_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(format = Uuid, value_type = Option<String>)]
     pub external_contact_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
@@ -435,29 +443,30 @@ pub struct WorkitemUpdate {
     #[serde(default)]
     pub skill_ids: Option<Vec<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(format = Uuid, value_type = Option<String>)]
     pub language_id: Option<Option<String>>,
     #[serde(default)]
     pub preferred_agent_ids: Option<Vec<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(format = Uuid, value_type = Option<String>)]
     pub script_id: Option<Option<String>>,
-    /// Routing is not part of casefile yet: `assignmentOperation`, `assignmentState`,
-    /// `dateClosed`, `scoredAgents` and `utilizationLabelId` are refused with 400.
+    // Routing is not part of casefile yet: `assignmentOperation`, `assignmentState`,
+    // `dateClosed`, `scoredAgents` and `utilizationLabelId` are refused with 400 naming the
+    // field, so the document leaves them out (the body's description names them).
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(ignore)]
     pub assignment_operation: Option<Value>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(ignore)]
     pub assignment_state: Option<Value>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(ignore)]
     pub date_closed: Option<Value>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(ignore)]
     pub scored_agents: Option<Value>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(ignore)]
     pub utilization_label_id: Option<Value>,
 }
 
@@ -621,7 +630,7 @@ fn history_name(key: &str) -> Option<String> {
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workitems/{workitemId}/history", tag = "Task Management",
-    params(("workitemId" = String, Path, description = "Workitem ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, description = "1 to 200"), ("sortOrder" = Option<String>, Query, description = "ascending or descending")),
+    params(("workitemId" = String, Path, description = "Workitem ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<ChangeEntry>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_workitem_history(
     State(app): State<App>,
@@ -636,7 +645,7 @@ async fn get_workitem_history(
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workitems/{workitemId}/versions", tag = "Task Management",
-    params(("workitemId" = String, Path, description = "Workitem ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, description = "1 to 200"), ("sortOrder" = Option<String>, Query, description = "ascending or descending")),
+    params(("workitemId" = String, Path, description = "Workitem ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<WorkitemDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_workitem_versions(
     State(app): State<App>,

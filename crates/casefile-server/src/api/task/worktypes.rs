@@ -240,6 +240,7 @@ pub fn worktype_dto(w: &Worktype, statuses: &[Status]) -> WorktypeDto {
 #[schema(as = WorktypeCreate)]
 pub struct WorktypeInput {
     #[serde(default)]
+    #[schema(min_length = 3, max_length = 256)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
@@ -281,15 +282,15 @@ pub struct WorktypeInput {
     #[serde(default)]
     pub disable_default_status_creation: Option<bool>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(format = Uuid, value_type = Option<String>)]
     pub default_queue_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(format = Uuid, value_type = Option<String>)]
     pub default_language_id: Option<Option<String>>,
     #[serde(default)]
     pub default_skill_ids: Option<Vec<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(format = Uuid, value_type = Option<String>)]
     pub default_script_id: Option<Option<String>>,
 }
 
@@ -449,7 +450,7 @@ async fn delete_worktype(
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/worktypes/{worktypeId}/history", tag = "Task Management",
-    params(("worktypeId" = String, Path, description = "Worktype ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, description = "1 to 200"), ("sortOrder" = Option<String>, Query, description = "ascending or descending")),
+    params(("worktypeId" = String, Path, description = "Worktype ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<ChangeEntry>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_worktype_history(
     State(app): State<App>,
@@ -466,7 +467,7 @@ async fn get_worktype_history(
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/worktypes/{worktypeId}/versions", tag = "Task Management",
-    params(("worktypeId" = String, Path, description = "Worktype ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, description = "1 to 200"), ("sortOrder" = Option<String>, Query, description = "ascending or descending")),
+    params(("worktypeId" = String, Path, description = "Worktype ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<WorktypeDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_worktype_versions(
     State(app): State<App>,
