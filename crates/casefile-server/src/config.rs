@@ -56,6 +56,11 @@ pub struct Config {
     /// On SIGTERM, how long in-flight requests may take before the remaining connections are
     /// closed and the process exits.
     pub shutdown_drain_seconds: u32,
+    /// Failed sign-ins from one client address within 5 minutes before that address is locked
+    /// out for 5 minutes (every account's own bound of 10 holds as well); 0 turns the address
+    /// bound off. Behind a reverse proxy every request comes from the proxy's address, so set
+    /// 0 there (casefile does not read `X-Forwarded-For`).
+    pub login_failures_per_address: u32,
 }
 
 impl Default for Config {
@@ -78,6 +83,7 @@ impl Default for Config {
             request_timeout_seconds: 60,
             max_connections: 900,
             shutdown_drain_seconds: 30,
+            login_failures_per_address: 100,
         }
     }
 }
@@ -111,6 +117,10 @@ impl fmt::Debug for Config {
             .field("request_timeout_seconds", &self.request_timeout_seconds)
             .field("max_connections", &self.max_connections)
             .field("shutdown_drain_seconds", &self.shutdown_drain_seconds)
+            .field(
+                "login_failures_per_address",
+                &self.login_failures_per_address,
+            )
             .finish()
     }
 }

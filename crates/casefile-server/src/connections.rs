@@ -17,6 +17,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tower::Layer;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -38,9 +39,9 @@ pub async fn serve(
     let mut refused: u64 = 0;
     tokio::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors, say: the connection stays in the backlog.
                     tracing::warn!(error = %e, "cannot accept a connection");
@@ -63,7 +64,10 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(router.clone());
+        // The peer's address travels with each request (the sign-in guards count per address).
+        let service = TowerToHyperService::new(
+            axum::Extension(axum::extract::ConnectInfo(peer)).layer(router.clone()),
+        );
         let mut builder = http1::Builder::new();
         builder
             .timer(TokioTimer::new())

@@ -275,6 +275,24 @@ impl QueryParams {
     }
 }
 
+/// The address the request's connection came from, when the server knows it (the accept
+/// loop records it; requests handed to the router in-process have none).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
 /// The authenticated caller, put in the request by the auth middleware.
 #[derive(Debug, Clone)]
 pub struct Caller(pub Principal);

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::extract::{RawBody, no_nul};
+use crate::api::extract::{ClientAddress, RawBody, no_nul};
 use crate::app::{App, sessions};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 
@@ -64,6 +64,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, description = "Too many failed attempts for this client or username: locked out for the time in `Retry-After`", body = ErrorBody)))]
 async fn post_token(
     State(app): State<App>,
+    ClientAddress(from): ClientAddress,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<Json<TokenResponse>> {
@@ -99,7 +100,7 @@ async fn post_token(
     };
     let issued = match form.grant_type.as_deref() {
         Some("client_credentials") => {
-            sessions::client_credentials(&app, &client_id, &client_secret).await?
+            sessions::client_credentials(&app, &client_id, &client_secret, from).await?
         }
         Some("password") => {
             let username = form
@@ -108,7 +109,7 @@ async fn post_token(
             let password = form
                 .password
                 .ok_or_else(|| ApiError::bad_request("password", "is required"))?;
-            sessions::password(&app, &client_id, &client_secret, &username, &password).await?
+            sessions::password(&app, &client_id, &client_secret, &username, &password, from).await?
         }
         Some(other) => {
             return Err(ApiError::bad_request(

@@ -60,7 +60,7 @@ pub async fn load(app: &App, home: &Division) -> anyhow::Result<Demo> {
         scope: DivisionScope::All,
     }];
     bootstrap::save_client(app, CLIENT_ID, "demo client", &secret, &admin).await?;
-    let token = super::sessions::client_credentials(app, CLIENT_ID, &secret)
+    let token = super::sessions::client_credentials(app, CLIENT_ID, &secret, None)
         .await
         .map_err(anyhow::Error::new)?;
     let caller = super::sessions::authenticate(app, &token.access_token)

@@ -9,6 +9,11 @@
 //! attempt, so at most one hash per core runs at once and the rest wait their turn (64
 //! concurrent attempts took the server to 1.5 GiB and a plain GET to 6.6 s without it).
 //!
+//! Each address the attempts come from has a higher bound, `login_failures_per_address` (default
+//! [`IP_MAX_FAILURES`]) failures within a lockout window, whatever the accounts: spraying one password over many usernames is
+//! caught there. A success does not reset an address (an attacker's own account must not wash
+//! the guesses away); its window does, after [`LOCKOUT_SECONDS`].
+//!
 //! The counts are this node's: with several nodes an attacker gets at most
 //! `MAX_FAILURES` per node in a lockout window before every node refuses.
 
@@ -22,6 +27,9 @@ use crate::app::error::{Error, Result};
 
 pub const MAX_FAILURES: u32 = 10;
 pub const LOCKOUT_SECONDS: i64 = 300;
+/// Failures from one address within a window before it is locked out, by default
+/// (`login_failures_per_address`).
+pub const IP_MAX_FAILURES: u32 = 100;
 /// Accounts tracked at once; past it, only the locked ones are kept (a spray of made-up
 /// usernames must not grow memory without bound).
 const TRACKED_MAX: usize = 100_000;
@@ -30,6 +38,8 @@ const TRACKED_MAX: usize = 100_000;
 struct Account {
     failures: u32,
     locked_until: Option<Timestamp>,
+    /// For addresses: when the current window of failures began.
+    window_start: Option<Timestamp>,
 }
 
 pub struct LoginGuard {
@@ -50,6 +60,11 @@ impl Default for LoginGuard {
 /// The key of an OAuth client's account.
 pub fn client(id: &str) -> String {
     format!("client:{id}")
+}
+
+/// The key of an address attempts come from.
+pub fn address(ip: std::net::IpAddr) -> String {
+    format!("ip:{ip}")
 }
 
 /// The key of a user's account (usernames are email addresses, compared ignoring case).
@@ -86,6 +101,31 @@ impl LoginGuard {
         account.failures += 1;
         if account.failures >= MAX_FAILURES {
             account.locked_until = Some(now + chrono::Duration::seconds(LOCKOUT_SECONDS));
+        }
+    }
+
+    /// Counts a failed attempt from an address; the `max`th within one window locks it.
+    pub fn failed_from(&self, key: &str, now: Timestamp, max: u32) {
+        let Ok(mut accounts) = self.accounts.lock() else {
+            return;
+        };
+        if accounts.len() >= TRACKED_MAX && !accounts.contains_key(key) {
+            accounts.retain(|_, a| a.locked_until.is_some_and(|u| u > now));
+        }
+        let window = chrono::Duration::seconds(LOCKOUT_SECONDS);
+        let account = accounts.entry(key.to_owned()).or_default();
+        let expired = account
+            .window_start
+            .is_none_or(|start| now - start >= window);
+        if expired && account.locked_until.is_none_or(|u| u <= now) {
+            *account = Account {
+                window_start: Some(now),
+                ..Account::default()
+            };
+        }
+        account.failures += 1;
+        if account.failures >= max {
+            account.locked_until = Some(now + window);
         }
     }
 
@@ -130,6 +170,27 @@ mod tests {
         guard.check("user:a", later).unwrap();
         guard.failed("user:a", later);
         guard.check("user:a", later).unwrap();
+    }
+
+    #[test]
+    fn an_address_is_locked_after_its_higher_bound_within_a_window() {
+        let guard = LoginGuard::default();
+        let t0 = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let ip = address("192.0.2.7".parse().unwrap());
+        for _ in 0..IP_MAX_FAILURES - 1 {
+            guard.failed_from(&ip, t0, IP_MAX_FAILURES);
+        }
+        guard.check(&ip, t0).unwrap();
+        guard.failed_from(&ip, t0, IP_MAX_FAILURES);
+        assert!(guard.check(&ip, t0).is_err());
+        let later = t0 + chrono::Duration::seconds(LOCKOUT_SECONDS);
+        guard.check(&ip, later).unwrap();
+        // Failures spread thinner than the bound per window never lock the address.
+        for i in 0..3 * IP_MAX_FAILURES {
+            let at = later + chrono::Duration::seconds(i64::from(i) * 4);
+            guard.failed_from(&ip, at, IP_MAX_FAILURES);
+            guard.check(&ip, at).unwrap();
+        }
     }
 
     #[test]

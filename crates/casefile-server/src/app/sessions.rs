@@ -18,6 +18,7 @@ use super::App;
 use super::login_guard;
 use super::secrets;
 use crate::app::error::{Error, Result};
+use std::net::IpAddr;
 
 pub const CACHE_SECONDS: i64 = 5;
 const CACHE_MAX: usize = 100_000;
@@ -140,9 +141,18 @@ fn bad_client() -> Error {
     Error::unauthorized("invalid client credentials")
 }
 
-async fn check_client(app: &App, client_id: &str, client_secret: &str) -> Result<()> {
+async fn check_client(
+    app: &App,
+    client_id: &str,
+    client_secret: &str,
+    from: Option<IpAddr>,
+) -> Result<()> {
     let key = login_guard::client(client_id);
     let now = app.clock.now();
+    let from = from.filter(|_| app.config.login_failures_per_address > 0);
+    if let Some(ip) = from {
+        app.login_guard.check(&login_guard::address(ip), now)?;
+    }
     app.login_guard.check(&key, now)?;
     match app.store.get_client(client_id).await {
         Ok(client) if secrets::digest_matches(client_secret, &client.secret_hash) => {
@@ -151,9 +161,18 @@ async fn check_client(app: &App, client_id: &str, client_secret: &str) -> Result
         }
         Ok(_) | Err(StoreError::NotFound) => {
             app.login_guard.failed(&key, now);
+            failed_from(app, from, now);
             Err(bad_client())
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+fn failed_from(app: &App, from: Option<IpAddr>, now: casefile_domain::Timestamp) {
+    let max = app.config.login_failures_per_address;
+    if let Some(ip) = from.filter(|_| max > 0) {
+        app.login_guard
+            .failed_from(&login_guard::address(ip), now, max);
     }
 }
 
@@ -177,8 +196,14 @@ async fn issue(app: &App, client_id: &str, user_id: Option<String>) -> Result<Is
 
 /// The client credentials grant: the token acts as the client, with the client's grants.
 #[tracing::instrument(name = "sessions.client_credentials", level = "debug", skip_all)]
-pub async fn client_credentials(app: &App, client_id: &str, client_secret: &str) -> Result<Issued> {
-    check_client(app, client_id, client_secret).await?;
+/// `from` is the address the attempt came from, when known (it has its own lockout bound).
+pub async fn client_credentials(
+    app: &App,
+    client_id: &str,
+    client_secret: &str,
+    from: Option<IpAddr>,
+) -> Result<Issued> {
+    check_client(app, client_id, client_secret, from).await?;
     issue(app, client_id, None).await
 }
 
@@ -190,8 +215,9 @@ pub async fn password(
     client_secret: &str,
     username: &str,
     pw: &str,
+    from: Option<IpAddr>,
 ) -> Result<Issued> {
-    check_client(app, client_id, client_secret).await?;
+    check_client(app, client_id, client_secret, from).await?;
     let key = login_guard::user(username);
     let now = app.clock.now();
     app.login_guard.check(&key, now)?;
@@ -211,6 +237,7 @@ pub async fn password(
     .map_err(|e| Error::internal(e.into()))?;
     let Some(user) = verified else {
         app.login_guard.failed(&key, now);
+        failed_from(app, from, now);
         return Err(Error::unauthorized("invalid username or password"));
     };
     app.login_guard.succeeded(&key);

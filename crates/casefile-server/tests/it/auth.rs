@@ -203,7 +203,7 @@ async fn bootstrap_client_secret_follows_the_configuration() {
             .await
             .unwrap();
         assert!(
-            casefile_server::app::sessions::client_credentials(&app, "boot", secret)
+            casefile_server::app::sessions::client_credentials(&app, "boot", secret, None)
                 .await
                 .is_ok()
         );
@@ -212,7 +212,8 @@ async fn bootstrap_client_secret_follows_the_configuration() {
                 casefile_server::app::sessions::client_credentials(
                     &app,
                     "boot",
-                    "first-secret-0123456789"
+                    "first-secret-0123456789",
+                    None
                 )
                 .await
                 .is_err()
@@ -280,4 +281,62 @@ async fn guessing_credentials_is_locked_out_after_ten_failures_and_lifts_by_itse
         .token_reply((ADMIN_ID, ADMIN_SECRET), "grant_type=client_credentials")
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+/// One address spraying guesses over many accounts (each under its own bound) is locked out
+/// at the address's higher bound, with the right secret too, while other addresses are served;
+/// it lifts by itself.
+#[tokio::test]
+async fn one_address_spraying_many_accounts_is_locked_out() {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use base64::Engine;
+    use casefile_server::app::login_guard::{IP_MAX_FAILURES, LOCKOUT_SECONDS};
+    let h = Harness::new().await;
+    let attempt = |id: String, secret: &str, from: &str| {
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+        axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/oauth/token")
+            .header("authorization", format!("Basic {auth}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .extension(ConnectInfo(from.parse::<std::net::SocketAddr>().unwrap()))
+            .body(Body::from("grant_type=client_credentials"))
+            .unwrap()
+    };
+    for i in 0..IP_MAX_FAILURES {
+        let r = h
+            .send(attempt(format!("made-up-{i}"), "guess", "192.0.2.7:4000"))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "attempt {i}: {}",
+            r.body
+        );
+    }
+    let locked = h
+        .send(attempt(ADMIN_ID.to_owned(), ADMIN_SECRET, "192.0.2.7:4001"))
+        .await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        locked.body
+    );
+    assert!(locked.headers.contains_key("retry-after"));
+    let elsewhere = h
+        .send(attempt(
+            ADMIN_ID.to_owned(),
+            ADMIN_SECRET,
+            "198.51.100.1:4000",
+        ))
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.body);
+    h.clock
+        .advance(std::time::Duration::from_secs(LOCKOUT_SECONDS as u64));
+    let lifted = h
+        .send(attempt(ADMIN_ID.to_owned(), ADMIN_SECRET, "192.0.2.7:4002"))
+        .await;
+    assert_eq!(lifted.status, StatusCode::OK, "{}", lifted.body);
 }
