@@ -6,36 +6,46 @@
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::Response;
 
-pub async fn standard(req: Request, next: Next) -> Response {
+/// What the response headers depend on, taken from the request before it is handed on.
+#[derive(Debug, Clone, Copy)]
+pub struct Kind {
+    token_endpoint: bool,
+    private: bool,
+}
+
+pub fn kind(req: &Request) -> Kind {
     let path = req.uri().path();
     let token_endpoint = path.starts_with("/oauth/");
     let private =
         token_endpoint || (path.starts_with("/api/") && path != "/api/v2/docs/openapi.json");
-    let mut response = next.run(req).await;
+    Kind {
+        token_endpoint,
+        private,
+    }
+}
+
+pub fn apply(kind: Kind, response: &mut Response) {
+    let status = response.status();
     let headers = response.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    if private && !headers.contains_key(header::CACHE_CONTROL) {
+    if kind.private && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     }
-    if response.status() == StatusCode::UNAUTHORIZED
-        && !response.headers().contains_key(header::WWW_AUTHENTICATE)
-    {
-        let challenge = if token_endpoint {
+    if status == StatusCode::UNAUTHORIZED && !headers.contains_key(header::WWW_AUTHENTICATE) {
+        let challenge = if kind.token_endpoint {
             "Basic realm=\"casefile\""
         } else {
             "Bearer realm=\"casefile\""
         };
-        response.headers_mut().insert(
+        headers.insert(
             header::WWW_AUTHENTICATE,
             HeaderValue::from_static(challenge),
         );
     }
-    response
 }

@@ -136,11 +136,7 @@ pub fn router(app: App) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(app.config.max_body_bytes))
-        .layer(middleware::from_fn_with_state(
-            app.clone(),
-            timeout::request,
-        ))
-        .layer(middleware::from_fn(headers::standard))
+        .layer(middleware::from_fn_with_state(app.clone(), timeout::edge))
         .layer(middleware::from_fn(request_id))
         .with_state(app)
 }
