@@ -75,7 +75,7 @@ pub struct DivisionInput {
     #[serde(default)]
     pub home_division: Option<bool>,
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub object_counts: Option<serde_json::Value>,
     #[serde(default)]
     pub version: Option<i64>,

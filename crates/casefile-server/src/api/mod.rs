@@ -21,6 +21,7 @@ mod oauth;
 pub mod permissions;
 mod task;
 mod timeout;
+mod values;
 
 /// The workitem query parser, for jobs and tests.
 pub use task::query as task_query;

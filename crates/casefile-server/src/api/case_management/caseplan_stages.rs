@@ -332,6 +332,7 @@ pub struct StepplanInput {
     #[serde(default)]
     pub workitem_settings: Option<WorkitemSettingsInput>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::api::values::StepActivityType>)]
     pub activity_type: Option<String>,
 }
 

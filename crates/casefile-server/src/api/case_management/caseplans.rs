@@ -273,6 +273,7 @@ pub struct CaseplanQuery {
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::api::values::NameSearchType>)]
     pub name_search_type: Option<String>,
     #[serde(default)]
     pub division_ids: Option<Vec<String>>,

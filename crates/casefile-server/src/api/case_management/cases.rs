@@ -174,8 +174,10 @@ pub struct CaseCreate {
     #[serde(default)]
     pub intake: Option<Vec<IntakeDto>>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::api::values::CasePriority>)]
     pub priority: Option<String>,
     #[serde(default)]
+    #[schema(format = DateTime)]
     pub date_due: Option<String>,
 }
 

@@ -91,7 +91,7 @@ pub struct SchemaInput {
     #[serde(default)]
     pub enabled: Option<bool>,
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub created_by: Option<Value>,
     #[serde(default)]
     pub date_created: Option<String>,

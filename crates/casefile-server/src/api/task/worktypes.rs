@@ -505,6 +505,7 @@ pub struct StatusInput {
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::api::values::StatusCategory>)]
     pub category: Option<String>,
     #[serde(default)]
     pub destination_status_ids: Option<Vec<String>>,

@@ -1,0 +1,50 @@
+//! The value sets of text fields whose values the server checks, for the OpenAPI document
+//! (the fields stay `String`s so a bad value is refused with a 400 naming the field, not by
+//! the JSON parser). Each set is the one its parser accepts, exactly.
+
+use utoipa::ToSchema;
+
+/// A case's priority (`casefile_domain::case::engine::Priority::parse`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub enum CasePriority {
+    Urgent,
+    High,
+    Medium,
+    Low,
+}
+
+/// A workitem status's category (`casefile_domain::task::status::Category::parse`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub enum StatusCategory {
+    Open,
+    InProgress,
+    Waiting,
+    Closed,
+}
+
+/// How a caseplan query matches names.
+#[derive(ToSchema)]
+#[schema(rename_all = "SCREAMING_SNAKE_CASE")]
+#[allow(dead_code)]
+pub enum NameSearchType {
+    BeginsWith,
+    Contains,
+}
+
+/// What a stepplan's step does.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub enum StepActivityType {
+    Workitem,
+    None,
+}
+
+/// The kind of a bulk workitem job.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub enum BulkJobAction {
+    AddWorkitems,
+    TerminateWorkitems,
+}
