@@ -211,7 +211,7 @@ async fn get_authorization_role(
 
 #[utoipa::path(get, path = "/api/v2/users/{subjectId}/roles", tag = "Users",
     params(("subjectId" = String, Path, description = "User ID")),
-    responses((status = 200, body = UserAuthorization), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = UserAuthorization), (status = 403, description = "Another user's roles need authorization:grant:view", body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_user_roles(
     State(app): State<App>,
     Caller(caller): Caller,
@@ -266,7 +266,7 @@ async fn get_authorization_subjects_me(
 
 #[utoipa::path(get, path = "/api/v2/authorization/subjects/{subjectId}", tag = "Authorization",
     params(("subjectId" = String, Path, description = "User ID")),
-    responses((status = 200, body = AuthzSubject), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = AuthzSubject), (status = 403, description = "Another user's grants need authorization:grant:view", body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_authorization_subject(
     State(app): State<App>,
     Caller(caller): Caller,

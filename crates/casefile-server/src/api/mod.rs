@@ -217,7 +217,13 @@ fn authorize(req: &Request, principal: &casefile_domain::authz::Principal) -> Re
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .map(axum::extract::MatchedPath::as_str);
-    match path.and_then(|p| permissions::need(req.method().as_str(), p)) {
+    // axum answers HEAD with the GET handler; it needs what GET needs.
+    let method = if req.method() == axum::http::Method::HEAD {
+        "GET"
+    } else {
+        req.method().as_str()
+    };
+    match path.and_then(|p| permissions::need(method, p)) {
         Some(permissions::Need::SignedIn(_)) => Ok(()),
         Some(permissions::Need::Any(needed)) => {
             if principal.holds_any(needed) {

@@ -272,7 +272,7 @@ async fn post_users(
         ("id" = Option<Vec<String>>, Query, description = "Only these user ids"),
         ("sortOrder" = Option<String>, Query, description = "ASC or DESC, by name"),
         ("expand" = Option<Vec<String>>, Query, description = "authorization"),
-        ("state" = Option<String>, Query, description = "active (default), inactive, deleted or any"),
+        ("state" = inline(Option<crate::api::values::UserStateFilter>), Query, description = "active (default), inactive, deleted or any"),
     ),
     responses((status = 200, body = EntityListing<UserDto>), (status = 400, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -283,7 +283,7 @@ async fn get_users(
 ) -> ApiResult<Json<EntityListing<UserDto>>> {
     let page = page(&query, 25)?;
     let state = match query.str("state") {
-        None | Some("") => Some(UserState::Active),
+        None => Some(UserState::Active),
         Some("any") => None,
         Some(s) => Some(UserState::parse("state", s)?),
     };

@@ -48,3 +48,14 @@ pub enum BulkJobAction {
     AddWorkitems,
     TerminateWorkitems,
 }
+
+/// Which users a user list holds, by state.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum UserStateFilter {
+    Active,
+    Inactive,
+    Deleted,
+    Any,
+}

@@ -62,9 +62,16 @@ pub fn client(id: &str) -> String {
     format!("client:{id}")
 }
 
-/// The key of an address attempts come from.
+/// The key of an address attempts come from: an IPv4 address (also when written IPv4-mapped in
+/// IPv6), or an IPv6 /64 (one subscriber's prefix holds more addresses than anyone could count).
 pub fn address(ip: std::net::IpAddr) -> String {
-    format!("ip:{ip}")
+    match ip.to_canonical() {
+        std::net::IpAddr::V4(v4) => format!("ip:{v4}"),
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }
 
 /// The key of a user's account (usernames are email addresses, compared ignoring case).
@@ -191,6 +198,18 @@ mod tests {
             guard.failed_from(&ip, at, IP_MAX_FAILURES);
             guard.check(&ip, at).unwrap();
         }
+    }
+
+    #[test]
+    fn an_ipv6_prefix_is_one_address() {
+        let a = address("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = address("2001:db8:1:2:ffff::9".parse().unwrap());
+        assert_eq!(a, b);
+        assert_ne!(a, address("2001:db8:1:3::1".parse().unwrap()));
+        assert_eq!(
+            address("::ffff:192.0.2.7".parse().unwrap()),
+            address("192.0.2.7".parse().unwrap())
+        );
     }
 
     #[test]

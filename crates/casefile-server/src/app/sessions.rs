@@ -224,6 +224,13 @@ pub async fn password(
     let login = app.store.find_user_login(username.trim()).await?;
     let pw = pw.to_owned();
     let _turn = app.login_guard.hashing_turn().await?;
+    // Attempts queue for a turn: decide the lockouts again now, or concurrent guesses that all
+    // passed the first check before any of them failed would outrun the bounds.
+    let now = app.clock.now();
+    app.login_guard.check(&key, now)?;
+    if let Some(ip) = from.filter(|_| app.config.login_failures_per_address > 0) {
+        app.login_guard.check(&login_guard::address(ip), now)?;
+    }
     let verified = tokio::task::spawn_blocking(move || match login {
         Some((user, Some(hash))) if user.state == State::Active => {
             secrets::verify_password(&pw, &hash).then_some(user)

@@ -174,3 +174,20 @@ async fn permission_is_checked_before_validation_on_every_route() {
     }
     assert!(refused > 150, "only {refused} refusals checked");
 }
+
+/// HEAD is answered by the GET handler and needs what GET needs (it had no row and answered
+/// 500): every GET route answers HEAD as it answers GET.
+#[tokio::test]
+async fn head_is_checked_like_get() {
+    let h = Harness::new().await;
+    use casefile_server::api::permissions::ROUTES;
+    let mut checked = 0;
+    for (method, path, _) in ROUTES.iter().filter(|(m, _, _)| *m == "GET") {
+        let url = concrete(path);
+        let get = h.call(Method::GET, &url, Some(&h.admin), None).await;
+        let head = h.call(Method::HEAD, &url, Some(&h.admin), None).await;
+        assert_eq!(head.status, get.status, "{method} {path}");
+        checked += 1;
+    }
+    assert!(checked > 50, "only {checked} GET routes");
+}

@@ -445,6 +445,7 @@ pub struct CommonCreate {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = BulkJobAddRequest)]
 pub struct BulkAddRequest {
+    #[schema(min_items = 1, max_items = 50)]
     pub entities: Vec<CommonCreate>,
 }
 
@@ -458,6 +459,7 @@ pub struct BulkEntity {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = BulkJobTerminateRequest)]
 pub struct BulkTerminateRequest {
+    #[schema(min_items = 1, max_items = 50)]
     pub entities: Vec<BulkEntity>,
 }
 

@@ -505,6 +505,12 @@ async fn patch_workitem(
     if let Some(Some(c)) = &body.external_contact_id {
         uuid("externalContactId", Some(c))?;
     }
+    if let Some(Some(l)) = &body.language_id {
+        uuid("languageId", Some(l))?;
+    }
+    if let Some(Some(s)) = &body.script_id {
+        uuid("scriptId", Some(s))?;
+    }
     uuids("skillIds", body.skill_ids.as_ref())?;
     uuids("preferredAgentIds", body.preferred_agent_ids.as_ref())?;
     let patch = Patch {
