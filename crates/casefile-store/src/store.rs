@@ -10,8 +10,8 @@ use casefile_domain::user::User;
 
 use crate::{
     Backend, CaseQuery, Change, ContactFilter, Division, DivisionFilter, Document, DocumentFilter,
-    DocumentWrite, Event, Health, Listing, NewUserRecord, OAuthClient, Page, Result, TokenRecord,
-    UnitOfWork, UserFilter, WorkitemQuery,
+    Event, Health, Listing, OAuthClient, Page, Result, TokenRecord, UnitOfWork, UserFilter,
+    WorkitemQuery,
 };
 
 /// Everything casefile persists. Implemented once over SQL for both backends
@@ -35,59 +35,23 @@ pub trait Store: Send + Sync + 'static {
         page: Page,
     ) -> Result<Listing<Division>>;
     async fn count_division_objects(&self, id: &str) -> Result<Vec<(String, i64)>>;
-    async fn create_division(&self, division: &Division, change: &Change) -> Result<()>;
-    async fn update_division(
-        &self,
-        division: &Division,
-        expected_version: i64,
-        change: &Change,
-    ) -> Result<()>;
-    /// Refuses with [`Error::Conflict`](crate::Error::Conflict) while objects still belong to
-    /// the division.
-    async fn delete_division(&self, id: &str, change: &Change) -> Result<()>;
 
     // users
-    async fn create_user(&self, user: &NewUserRecord<'_>, change: &Change) -> Result<()>;
     async fn get_user(&self, id: &str) -> Result<User>;
     /// The user with this (lowercased) email and their password hash, for sign-in.
     async fn find_user_login(&self, email: &str) -> Result<Option<(User, Option<String>)>>;
     async fn list_users(&self, filter: &UserFilter, page: Page) -> Result<Listing<User>>;
-    /// Writes `user` if the stored version is `expected_version`; replaces the user's
-    /// grants in the same transaction when `grants` is given.
-    async fn update_user(
-        &self,
-        user: &User,
-        expected_version: i64,
-        grants: Option<&[Grant]>,
-        change: &Change,
-    ) -> Result<()>;
-    async fn set_user_password(
-        &self,
-        user: &User,
-        expected_version: i64,
-        hash: &str,
-        change: &Change,
-    ) -> Result<()>;
 
     // authorization
     async fn grants(&self, subject_id: &str) -> Result<Vec<Grant>>;
 
     // OAuth clients and tokens
-    /// Creates the client, or replaces its name, secret and grants when it exists.
-    async fn upsert_client(
-        &self,
-        client: &OAuthClient,
-        grants: &[Grant],
-        change: &Change,
-    ) -> Result<()>;
     async fn get_client(&self, id: &str) -> Result<OAuthClient>;
     async fn insert_token(&self, token: &TokenRecord) -> Result<()>;
     async fn get_token(&self, token_hash: &str) -> Result<TokenRecord>;
     async fn delete_expired_tokens(&self, now: Timestamp) -> Result<u64>;
 
     // configuration documents
-    /// Applies every write and records every change in one transaction.
-    async fn write_documents(&self, writes: &[DocumentWrite], changes: &[Change]) -> Result<()>;
     async fn get_document(&self, kind: &'static str, id: &str) -> Result<Document>;
     async fn list_documents(
         &self,
@@ -97,15 +61,6 @@ pub trait Store: Send + Sync + 'static {
     async fn count_documents(&self, kind: &'static str) -> Result<i64>;
 
     // workitems
-    /// Inserts the workitems and records their changes in one transaction.
-    async fn insert_workitems(&self, workitems: &[Workitem], changes: &[Change]) -> Result<()>;
-    async fn update_workitem(
-        &self,
-        workitem: &Workitem,
-        expected_version: i64,
-        change: &Change,
-    ) -> Result<()>;
-    async fn delete_workitem(&self, id: &str, change: &Change) -> Result<()>;
     async fn get_workitem(&self, id: &str) -> Result<Workitem>;
     async fn query_workitems(&self, query: &WorkitemQuery) -> Result<Vec<Workitem>>;
     async fn count_workitems(&self, query: &WorkitemQuery) -> Result<i64>;
@@ -123,28 +78,8 @@ pub trait Store: Send + Sync + 'static {
     async fn outbox_len(&self) -> Result<i64>;
 
     // external contacts
-    async fn create_contact(&self, contact: &Contact, change: &Change) -> Result<()>;
-    async fn update_contact(
-        &self,
-        contact: &Contact,
-        expected_version: i64,
-        change: &Change,
-    ) -> Result<()>;
-    /// Deletes the contact with its notes; refused with `Conflict { constraint: "in_use" }`
-    /// while a workitem or a case refers to it.
-    async fn delete_contact(&self, id: &str, expected_version: i64, change: &Change) -> Result<()>;
     async fn get_contact(&self, id: &str) -> Result<Contact>;
     async fn list_contacts(&self, filter: &ContactFilter, page: Page) -> Result<Listing<Contact>>;
-    /// Refused with [`Error::Conflict`](crate::Error::Conflict) when the contact does not
-    /// exist (any more).
-    async fn create_contact_note(&self, note: &Note, change: &Change) -> Result<()>;
-    async fn update_contact_note(
-        &self,
-        note: &Note,
-        expected_version: i64,
-        change: &Change,
-    ) -> Result<()>;
-    async fn delete_contact_note(&self, contact_id: &str, id: &str, change: &Change) -> Result<()>;
     async fn get_contact_note(&self, contact_id: &str, id: &str) -> Result<Note>;
     /// The contact's notes by creation time, oldest first unless `descending`.
     async fn list_contact_notes(

@@ -113,12 +113,11 @@ pub async fn load(
         w.division_id = division_id.to_owned();
         batch.push(w);
         if batch.len() == BATCH {
-            store.insert_workitems(&batch, &[]).await?;
-            batch.clear();
+            insert(&store, std::mem::take(&mut batch)).await?;
         }
     }
     if !batch.is_empty() {
-        store.insert_workitems(&batch, &[]).await?;
+        insert(&store, batch).await?;
     }
     Ok((n as f64 / started.elapsed().as_secs_f64(), workbins))
 }
@@ -162,4 +161,14 @@ pub async fn query(
         }
     }
     Ok(out.finish(started.elapsed()))
+}
+
+/// Loads a batch of workitems through the store's one write verb (no events: bench data).
+async fn insert(store: &casefile_store::SqlStore, workitems: Vec<Workitem>) -> anyhow::Result<()> {
+    let unit = casefile_store::UnitOfWork {
+        workitem_inserts: workitems,
+        ..casefile_store::UnitOfWork::default()
+    };
+    store.commit_unit(&unit).await?;
+    Ok(())
 }

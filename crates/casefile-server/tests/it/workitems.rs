@@ -241,11 +241,12 @@ async fn rename_elsewhere(h: &Harness, id: &str, name: &str) {
         None,
         casefile_server::app::snapshot(&elsewhere).ok(),
     );
-    h.app
-        .store
-        .update_workitem(&elsewhere, expected, &change)
-        .await
-        .unwrap();
+    let unit = casefile_store::UnitOfWork {
+        workitem_updates: vec![(elsewhere, expected)],
+        changes: vec![change],
+        ..casefile_store::UnitOfWork::default()
+    };
+    h.app.store.commit_unit(&unit).await.unwrap();
 }
 
 #[tokio::test]

@@ -14,7 +14,6 @@ use futures::future::BoxFuture;
 use sqlx::AnyPool;
 
 use super::backend::Backend;
-use super::combine::Step;
 use super::reader::Reads;
 use super::tx::Tx;
 use super::writer::Writer;
@@ -22,9 +21,9 @@ use super::{
     audit, auth, cases, commit, contacts, divisions, documents, migrate, users, workitems,
 };
 use crate::{
-    CaseQuery, Change, ContactFilter, Division, DivisionFilter, Document, DocumentFilter,
-    DocumentWrite, Error, Event, Health, Listing, NewUserRecord, OAuthClient, Page, Result, Store,
-    TokenRecord, UnitOfWork, UserFilter, WorkitemQuery,
+    CaseQuery, Change, ContactFilter, Division, DivisionFilter, Document, DocumentFilter, Error,
+    Event, Health, Listing, OAuthClient, Page, Result, Store, TokenRecord, UnitOfWork, UserFilter,
+    WorkitemQuery,
 };
 
 #[derive(Debug, Clone)]
@@ -124,54 +123,6 @@ impl Store for SqlStore {
         divisions::object_counts(&self.reader, id).await
     }
 
-    #[tracing::instrument(name = "store.create_division", level = "debug", skip_all)]
-    async fn create_division(&self, division: &Division, change: &Change) -> Result<()> {
-        let division = division.clone();
-        self.write(change, move |tx| {
-            Box::pin(async move { divisions::insert(tx, &division).await })
-        })
-        .await
-    }
-
-    #[tracing::instrument(name = "store.update_division", level = "debug", skip_all)]
-    async fn update_division(
-        &self,
-        division: &Division,
-        expected_version: i64,
-        change: &Change,
-    ) -> Result<()> {
-        let division = division.clone();
-        self.write(change, move |tx| {
-            Box::pin(async move { divisions::update(tx, &division, expected_version).await })
-        })
-        .await
-    }
-
-    #[tracing::instrument(name = "store.delete_division", level = "debug", skip_all)]
-    async fn delete_division(&self, id: &str, change: &Change) -> Result<()> {
-        let id = id.to_owned();
-        self.write(change, move |tx| {
-            Box::pin(async move { divisions::delete(tx, &id).await })
-        })
-        .await
-    }
-
-    #[tracing::instrument(name = "store.create_user", level = "debug", skip_all)]
-    async fn create_user(&self, record: &NewUserRecord<'_>, change: &Change) -> Result<()> {
-        let (user, password_hash, grants) = (
-            record.user.clone(),
-            record.password_hash.map(str::to_owned),
-            record.grants.to_vec(),
-        );
-        self.write(change, move |tx| {
-            Box::pin(async move {
-                users::insert(&mut *tx, &user, password_hash.as_deref()).await?;
-                auth::replace_grants(&mut *tx, &user.id, &grants).await
-            })
-        })
-        .await
-    }
-
     #[tracing::instrument(name = "store.get_user", level = "debug", skip_all)]
     async fn get_user(&self, id: &str) -> Result<User> {
         users::get(&self.reader, id).await
@@ -187,68 +138,9 @@ impl Store for SqlStore {
         users::list(&self.reader, filter, page).await
     }
 
-    #[tracing::instrument(name = "store.update_user", level = "debug", skip_all)]
-    async fn update_user(
-        &self,
-        user: &User,
-        expected_version: i64,
-        grants: Option<&[Grant]>,
-        change: &Change,
-    ) -> Result<()> {
-        let user = user.clone();
-        let grants = grants.map(<[_]>::to_vec);
-        self.write(change, move |tx| {
-            Box::pin(async move {
-                users::update(&mut *tx, &user, expected_version).await?;
-                if let Some(grants) = grants {
-                    auth::replace_grants(&mut *tx, &user.id, &grants).await?;
-                }
-                Ok(())
-            })
-        })
-        .await
-    }
-
-    #[tracing::instrument(name = "store.set_user_password", level = "debug", skip_all)]
-    async fn set_user_password(
-        &self,
-        user: &User,
-        expected_version: i64,
-        hash: &str,
-        change: &Change,
-    ) -> Result<()> {
-        let user = user.clone();
-        let hash = hash.to_owned();
-        self.write(change, move |tx| {
-            Box::pin(async move {
-                users::update(&mut *tx, &user, expected_version).await?;
-                users::set_password(&mut *tx, &user.id, &hash).await
-            })
-        })
-        .await
-    }
-
     #[tracing::instrument(name = "store.grants", level = "debug", skip_all)]
     async fn grants(&self, subject_id: &str) -> Result<Vec<Grant>> {
         auth::grants(&self.reader, subject_id).await
-    }
-
-    #[tracing::instrument(name = "store.upsert_client", level = "debug", skip_all)]
-    async fn upsert_client(
-        &self,
-        client: &OAuthClient,
-        grants: &[Grant],
-        change: &Change,
-    ) -> Result<()> {
-        let client = client.clone();
-        let grants = grants.to_vec();
-        self.write(change, move |tx| {
-            Box::pin(async move {
-                auth::upsert_client(&mut *tx, &client).await?;
-                auth::replace_grants(&mut *tx, &client.id, &grants).await
-            })
-        })
-        .await
     }
 
     #[tracing::instrument(name = "store.get_client", level = "debug", skip_all)]
@@ -279,20 +171,6 @@ impl Store for SqlStore {
         .await
     }
 
-    #[tracing::instrument(name = "store.write_documents", level = "debug", skip_all)]
-    async fn write_documents(&self, writes: &[DocumentWrite], changes: &[Change]) -> Result<()> {
-        let writes = writes.to_vec();
-        self.write_all(changes, move |tx| {
-            Box::pin(async move {
-                for write in writes {
-                    documents::write(&mut *tx, &write).await?;
-                }
-                Ok(())
-            })
-        })
-        .await
-    }
-
     #[tracing::instrument(name = "store.get_document", level = "debug", skip_all)]
     async fn get_document(&self, kind: &'static str, id: &str) -> Result<Document> {
         documents::get(&self.reader, kind, id).await
@@ -310,41 +188,6 @@ impl Store for SqlStore {
     #[tracing::instrument(name = "store.count_documents", level = "debug", skip_all)]
     async fn count_documents(&self, kind: &'static str) -> Result<i64> {
         documents::count(&self.reader, kind).await
-    }
-
-    #[tracing::instrument(name = "store.insert_workitems", level = "debug", skip_all)]
-    async fn insert_workitems(&self, items: &[Workitem], changes: &[Change]) -> Result<()> {
-        let mut steps = items
-            .iter()
-            .map(|w| workitems::insert(w).map(Step::from))
-            .collect::<Result<Vec<_>>>()?;
-        steps.extend(audit::rows(changes.iter()).into_iter().map(Step::from));
-        self.writer.run_steps(steps).await
-    }
-
-    #[tracing::instrument(name = "store.update_workitem", level = "debug", skip_all)]
-    async fn update_workitem(
-        &self,
-        workitem: &Workitem,
-        expected_version: i64,
-        change: &Change,
-    ) -> Result<()> {
-        let mut steps = vec![Step::from(workitems::update(workitem, expected_version)?)];
-        steps.extend(
-            audit::rows(std::iter::once(change))
-                .into_iter()
-                .map(Step::from),
-        );
-        self.writer.run_steps(steps).await
-    }
-
-    #[tracing::instrument(name = "store.delete_workitem", level = "debug", skip_all)]
-    async fn delete_workitem(&self, id: &str, change: &Change) -> Result<()> {
-        let id = id.to_owned();
-        self.write(change, move |tx| {
-            Box::pin(async move { workitems::delete(tx, &id).await })
-        })
-        .await
     }
 
     #[tracing::instrument(name = "store.get_workitem", level = "debug", skip_all)]
@@ -394,38 +237,6 @@ impl Store for SqlStore {
         audit::outbox_len(&self.reader).await
     }
 
-    #[tracing::instrument(name = "store.create_contact", level = "debug", skip_all)]
-    async fn create_contact(&self, contact: &Contact, change: &Change) -> Result<()> {
-        let contact = contact.clone();
-        self.write(change, move |tx| {
-            Box::pin(async move { contacts::insert(tx, &contact).await })
-        })
-        .await
-    }
-
-    #[tracing::instrument(name = "store.update_contact", level = "debug", skip_all)]
-    async fn update_contact(
-        &self,
-        contact: &Contact,
-        expected_version: i64,
-        change: &Change,
-    ) -> Result<()> {
-        let contact = contact.clone();
-        self.write(change, move |tx| {
-            Box::pin(async move { contacts::update(tx, &contact, expected_version).await })
-        })
-        .await
-    }
-
-    #[tracing::instrument(name = "store.delete_contact", level = "debug", skip_all)]
-    async fn delete_contact(&self, id: &str, expected_version: i64, change: &Change) -> Result<()> {
-        let id = id.to_owned();
-        self.write(change, move |tx| {
-            Box::pin(async move { contacts::delete(tx, &id, expected_version).await })
-        })
-        .await
-    }
-
     #[tracing::instrument(name = "store.get_contact", level = "debug", skip_all)]
     async fn get_contact(&self, id: &str) -> Result<Contact> {
         contacts::get(&self.reader, id).await
@@ -434,39 +245,6 @@ impl Store for SqlStore {
     #[tracing::instrument(name = "store.list_contacts", level = "debug", skip_all)]
     async fn list_contacts(&self, filter: &ContactFilter, page: Page) -> Result<Listing<Contact>> {
         contacts::list(&self.reader, filter, page).await
-    }
-
-    #[tracing::instrument(name = "store.create_contact_note", level = "debug", skip_all)]
-    async fn create_contact_note(&self, note: &Note, change: &Change) -> Result<()> {
-        let note = note.clone();
-        self.write(change, move |tx| {
-            Box::pin(async move { contacts::insert_note(tx, &note).await })
-        })
-        .await
-    }
-
-    #[tracing::instrument(name = "store.update_contact_note", level = "debug", skip_all)]
-    async fn update_contact_note(
-        &self,
-        note: &Note,
-        expected_version: i64,
-        change: &Change,
-    ) -> Result<()> {
-        let note = note.clone();
-        self.write(change, move |tx| {
-            Box::pin(async move { contacts::update_note(tx, &note, expected_version).await })
-        })
-        .await
-    }
-
-    #[tracing::instrument(name = "store.delete_contact_note", level = "debug", skip_all)]
-    async fn delete_contact_note(&self, contact_id: &str, id: &str, change: &Change) -> Result<()> {
-        let contact_id = contact_id.to_owned();
-        let id = id.to_owned();
-        self.write(change, move |tx| {
-            Box::pin(async move { contacts::delete_note(tx, &contact_id, &id).await })
-        })
-        .await
     }
 
     #[tracing::instrument(name = "store.get_contact_note", level = "debug", skip_all)]

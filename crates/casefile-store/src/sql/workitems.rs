@@ -1,7 +1,7 @@
 //! Workitem rows: typed columns for what queries filter and sort on, the whole workitem as
 //! JSON in `data`.
 
-use super::tx::{self, Query, Tx};
+use super::tx::{self, Query};
 use casefile_domain::Timestamp;
 use casefile_domain::task::workitem::Workitem;
 use sqlx::{AnyPool, Row};
@@ -100,17 +100,6 @@ pub fn delete_guarded(id: &str, expected_version: i64) -> Guarded {
         .bind(id)
         .bind(expected_version);
     Guarded::new(q, "workitems", id, expected_version)
-}
-
-pub async fn delete(conn: &mut Tx, id: &str) -> Result<()> {
-    let done = tx::query("DELETE FROM workitems WHERE id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    if done == 0 {
-        return Err(Error::NotFound);
-    }
-    Ok(())
 }
 
 /// Workitems whose automatic status transition is due, oldest first.

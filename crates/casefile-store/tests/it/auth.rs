@@ -4,6 +4,7 @@ use casefile_domain::authz::{DivisionScope, Grant, Role};
 use casefile_store::{Error, OAuthClient, Store, TokenRecord};
 
 use crate::support::{db, event, home, t0};
+use crate::writes_via_units::Writes;
 
 #[tokio::test]
 async fn clients_grants_and_tokens() {

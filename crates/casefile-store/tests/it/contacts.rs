@@ -6,6 +6,7 @@ use casefile_domain::contact::Note;
 use casefile_store::{ContactFilter, ContactSort, Error, Page, SqlStore, Store};
 
 use crate::support::{contact, db, division, event, home, t0, workitem};
+use crate::writes_via_units::Writes;
 
 fn contact_filter(visible: Divisions, prefix: Option<&str>) -> ContactFilter {
     ContactFilter {
@@ -238,7 +239,11 @@ async fn contact_updates_replace_keys_and_deletes_respect_workitems() {
     );
     assert_eq!(db.store.events("contact", &jane.id).await.unwrap().len(), 2);
     db.store
-        .delete_workitem(&workitem.id, &event("workitem", &workitem.id, 2))
+        .delete_workitem(
+            &workitem.id,
+            workitem.version,
+            &event("workitem", &workitem.id, 2),
+        )
         .await
         .unwrap();
 

@@ -3,6 +3,7 @@
 use casefile_store::{Division, Error, Store};
 
 use crate::support::{contact, create_user, db, division, event, home, user};
+use crate::writes_via_units::Writes;
 
 #[tokio::test]
 async fn home_division_is_created_once() {

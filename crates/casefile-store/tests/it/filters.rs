@@ -8,6 +8,7 @@ use casefile_store::{
 };
 
 use crate::support::{db, event, home, workitem};
+use crate::writes_via_units::Writes;
 
 fn fields() -> Vec<WorkitemField> {
     vec![

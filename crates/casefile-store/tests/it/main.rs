@@ -12,3 +12,4 @@ mod support;
 mod units;
 mod users;
 mod writes;
+mod writes_via_units;

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::writes_via_units::Writes;
 use casefile_domain::Timestamp;
 use casefile_domain::authz::{DivisionScope, Grant, Role};
 use casefile_domain::contact::Contact;

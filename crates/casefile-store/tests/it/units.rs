@@ -3,6 +3,7 @@
 use casefile_store::{Error, Store};
 
 use crate::support::{db, event, home, workitem};
+use crate::writes_via_units::Writes;
 
 #[tokio::test]
 async fn a_unit_with_a_stale_update_writes_nothing() {

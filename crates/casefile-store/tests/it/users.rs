@@ -5,6 +5,7 @@ use casefile_domain::user::State;
 use casefile_store::{DivisionFilter, Error, NewUserRecord, Page, Store, UserFilter};
 
 use crate::support::{create_user, db, division, event, home, user};
+use crate::writes_via_units::Writes;
 
 #[tokio::test]
 async fn users_round_trip_with_versions_and_events() {

@@ -4,6 +4,7 @@
 use casefile_store::{Error, NewOutbox, NewUserRecord, Store};
 
 use crate::support::{create_user, db, event, home, t0, user};
+use crate::writes_via_units::Writes;
 
 #[tokio::test]
 async fn a_failing_event_rolls_back_the_entity_and_its_outbox() {
