@@ -562,7 +562,7 @@ async fn get_contact(
 
 #[utoipa::path(put, path = "/api/v2/externalcontacts/contacts/{contactId}", tag = "External Contacts",
     params(("contactId" = String, Path, description = "ExternalContact ID"),
-        ("If-Match" = Option<String>, Header, description = "Only if the contact is still at this version (its ETag)")),
+        ("If-Match" = Option<String>, Header, pattern = r#"^(\*|(W/)*"*[+-]?[0-9]{1,18}"*)$"#, description = "Only if the contact is still at this version (its ETag)")),
     request_body = ContactInput,
     responses((status = 200, body = ContactDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)),

@@ -489,7 +489,7 @@ fn refuse_unsupported(body: &WorkitemUpdate) -> ApiResult<()> {
 }
 
 #[utoipa::path(patch, path = "/api/v2/taskmanagement/workitems/{workitemId}", tag = "Task Management",
-    params(("workitemId" = String, Path, description = "Workitem ID"), ("If-Match" = Option<String>, Header, description = "the version (ETag) the change is based on")), request_body = WorkitemUpdate,
+    params(("workitemId" = String, Path, description = "Workitem ID"), ("If-Match" = Option<String>, Header, pattern = r#"^(\*|(W/)*"*[+-]?[0-9]{1,18}"*)$"#, description = "the version (ETag) the change is based on")), request_body = WorkitemUpdate,
     responses((status = 200, body = WorkitemDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)), security(("bearer" = [])))]
 async fn patch_workitem(
     State(app): State<App>,

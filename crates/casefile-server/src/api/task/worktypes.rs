@@ -418,7 +418,7 @@ async fn get_worktype(
 }
 
 #[utoipa::path(patch, path = "/api/v2/taskmanagement/worktypes/{worktypeId}", tag = "Task Management",
-    params(("worktypeId" = String, Path, description = "Worktype ID"), ("If-Match" = Option<String>, Header, description = "the version (ETag) the change is based on")), request_body = WorktypeInput,
+    params(("worktypeId" = String, Path, description = "Worktype ID"), ("If-Match" = Option<String>, Header, pattern = r#"^(\*|(W/)*"*[+-]?[0-9]{1,18}"*)$"#, description = "the version (ETag) the change is based on")), request_body = WorktypeInput,
     responses((status = 200, body = WorktypeDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody)), security(("bearer" = [])))]
 async fn patch_worktype(
     State(app): State<App>,
