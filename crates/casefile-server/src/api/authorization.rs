@@ -189,18 +189,8 @@ async fn get_authorization_roles(
     )))
 }
 
-/// The id of a built-in role.
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "lowercase")]
-#[allow(dead_code)]
-enum RoleId {
-    Admin,
-    Supervisor,
-    Agent,
-}
-
 #[utoipa::path(get, path = "/api/v2/authorization/roles/{roleId}", tag = "Authorization",
-    params(("roleId" = inline(RoleId), Path, description = "Role ID: admin, supervisor or agent")),
+    params(("roleId" = inline(crate::api::values::RoleId), Path, description = "Role ID: admin, supervisor or agent")),
     responses((status = 200, body = OrganizationRoleDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_authorization_role(
     PathParams(id): PathParams<String>,
@@ -301,7 +291,7 @@ fn grant_of(path: &GrantPath) -> ApiResult<Grant> {
 }
 
 #[utoipa::path(post, path = "/api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", tag = "Authorization",
-    params(("subjectId" = String, Path, description = "User ID"), ("divisionId" = String, Path, description = "Division ID, or * for all divisions"), ("roleId" = inline(RoleId), Path, description = "Role ID: admin, supervisor or agent")),
+    params(("subjectId" = String, Path, description = "User ID"), ("divisionId" = String, Path, description = "Division ID, or * for all divisions"), ("roleId" = inline(crate::api::values::RoleId), Path, description = "Role ID: admin, supervisor or agent")),
     responses((status = 204, description = "granted"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn post_authorization_subject_division_role(
     State(app): State<App>,
@@ -313,7 +303,7 @@ async fn post_authorization_subject_division_role(
 }
 
 #[utoipa::path(delete, path = "/api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", tag = "Authorization",
-    params(("subjectId" = String, Path, description = "User ID"), ("divisionId" = String, Path, description = "Division ID, or * for all divisions"), ("roleId" = inline(RoleId), Path, description = "Role ID: admin, supervisor or agent")),
+    params(("subjectId" = String, Path, description = "User ID"), ("divisionId" = String, Path, description = "Division ID, or * for all divisions"), ("roleId" = inline(crate::api::values::RoleId), Path, description = "Role ID: admin, supervisor or agent")),
     responses((status = 204, description = "revoked"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn delete_authorization_subject_division_role(
     State(app): State<App>,

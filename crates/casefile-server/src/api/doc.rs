@@ -3,9 +3,9 @@
 //! operation of its kind can give — 401 and 429 on authenticated ones, 403 where a
 //! permission is needed, 400/413/415 where a body is read, 400 where parameters are, 404
 //! where an object is named, 409 on writes (a name taken, a version gone, an object in use),
-//! 412 where `If-Match` is read, 503 while the database is
-//! unavailable. Each such answer is the Genesys error body. And every free-text string
-//! says that it may not hold U+0000 (the server refuses it everywhere, see `extract`).
+//! 412 where `If-Match` is read, 503 while the database is unavailable. Each such answer is
+//! the Genesys error body. And every free-text string says that it may not hold U+0000 (the
+//! server refuses it everywhere, see `extract`).
 
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{ArrayItems, Schema, SchemaType, Type};

@@ -17,19 +17,10 @@ pub fn router() -> OpenApiRouter<App> {
     OpenApiRouter::new().routes(routes!(post_token))
 }
 
-/// The OAuth grant: client credentials, or a user's password.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-enum GrantType {
-    ClientCredentials,
-    Password,
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// `client_credentials` or `password`.
-    #[schema(value_type = GrantType, required = true)]
+    #[schema(value_type = crate::api::values::GrantType, required = true)]
     pub grant_type: Option<String>,
     /// With HTTP Basic auth absent, the client id and secret may come in the form.
     pub client_id: Option<String>,

@@ -1,6 +1,7 @@
 //! The value sets of text fields whose values the server checks, for the OpenAPI document
 //! (the fields stay `String`s so a bad value is refused with a 400 naming the field, not by
-//! the JSON parser). Each set is the one its parser accepts, exactly.
+//! the JSON parser). Each set is the one its parser accepts (role ids are also read
+//! ignoring case).
 
 use utoipa::ToSchema;
 
@@ -58,4 +59,34 @@ pub enum UserStateFilter {
     Inactive,
     Deleted,
     Any,
+}
+
+/// The id of a built-in role.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum RoleId {
+    Admin,
+    Supervisor,
+    Agent,
+}
+
+/// The OAuth grant: client credentials, or a user's password.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum GrantType {
+    ClientCredentials,
+    Password,
+}
+
+/// The order of a list: ascending (the default) or descending.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum SortOrder {
+    Ascending,
+    Descending,
+    Asc,
+    Desc,
 }

@@ -9,9 +9,9 @@
 //! attempt, so at most one hash per core runs at once and the rest wait their turn (64
 //! concurrent attempts took the server to 1.5 GiB and a plain GET to 6.6 s without it).
 //!
-//! Each address the attempts come from has a higher bound, `login_failures_per_address` (default
-//! [`IP_MAX_FAILURES`]) failures within a lockout window, whatever the accounts: spraying one password over many usernames is
-//! caught there. A success does not reset an address (an attacker's own account must not wash
+//! Each address the attempts come from has a higher bound, `login_failures_per_address`
+//! (default [`IP_MAX_FAILURES`]) failures within a lockout window, whatever the accounts:
+//! spraying one password over many usernames is caught there. A success does not reset an address (an attacker's own account must not wash
 //! the guesses away); its window does, after [`LOCKOUT_SECONDS`].
 //!
 //! The counts are this node's: with several nodes an attacker gets at most

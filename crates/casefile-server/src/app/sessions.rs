@@ -149,9 +149,8 @@ async fn check_client(
 ) -> Result<()> {
     let key = login_guard::client(client_id);
     let now = app.clock.now();
-    let from = from.filter(|_| app.config.login_failures_per_address > 0);
-    if let Some(ip) = from {
-        app.login_guard.check(&login_guard::address(ip), now)?;
+    if let Some(address) = address_key(app, from) {
+        app.login_guard.check(&address, now)?;
     }
     app.login_guard.check(&key, now)?;
     match app.store.get_client(client_id).await {
@@ -168,11 +167,16 @@ async fn check_client(
     }
 }
 
+/// The guard's key for the attempt's address, if it is known and the address bound is on.
+fn address_key(app: &App, from: Option<IpAddr>) -> Option<String> {
+    from.filter(|_| app.config.login_failures_per_address > 0)
+        .map(login_guard::address)
+}
+
 fn failed_from(app: &App, from: Option<IpAddr>, now: casefile_domain::Timestamp) {
-    let max = app.config.login_failures_per_address;
-    if let Some(ip) = from.filter(|_| max > 0) {
-        app.login_guard
-            .failed_from(&login_guard::address(ip), now, max);
+    if let Some(address) = address_key(app, from) {
+        let max = app.config.login_failures_per_address;
+        app.login_guard.failed_from(&address, now, max);
     }
 }
 
@@ -195,8 +199,8 @@ async fn issue(app: &App, client_id: &str, user_id: Option<String>) -> Result<Is
 }
 
 /// The client credentials grant: the token acts as the client, with the client's grants.
-#[tracing::instrument(name = "sessions.client_credentials", level = "debug", skip_all)]
 /// `from` is the address the attempt came from, when known (it has its own lockout bound).
+#[tracing::instrument(name = "sessions.client_credentials", level = "debug", skip_all)]
 pub async fn client_credentials(
     app: &App,
     client_id: &str,
@@ -228,8 +232,8 @@ pub async fn password(
     // passed the first check before any of them failed would outrun the bounds.
     let now = app.clock.now();
     app.login_guard.check(&key, now)?;
-    if let Some(ip) = from.filter(|_| app.config.login_failures_per_address > 0) {
-        app.login_guard.check(&login_guard::address(ip), now)?;
+    if let Some(address) = address_key(app, from) {
+        app.login_guard.check(&address, now)?;
     }
     let verified = tokio::task::spawn_blocking(move || match login {
         Some((user, Some(hash))) if user.state == State::Active => {

@@ -58,7 +58,7 @@ pub struct CommentCreate {
 }
 
 #[utoipa::path(get, path = "/api/v2/casemanagement/cases/{caseId}/comments", tag = "Case Management",
-    params(("caseId" = String, Path, description = "Case ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 100, description = "1 to 100"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
+    params(("caseId" = String, Path, description = "Case ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 100, description = "1 to 100"), ("sortOrder" = inline(Option<crate::api::values::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<CommentDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_comments(
     State(app): State<App>,

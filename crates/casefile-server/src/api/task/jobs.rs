@@ -762,7 +762,7 @@ async fn get_bulk_terminate_job_results(
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workitems/bulk/jobs/users/me", tag = "Task Management",
-    params(("action" = inline(Option<crate::api::values::BulkJobAction>), Query, description = "AddWorkitems or TerminateWorkitems"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
+    params(("action" = inline(Option<crate::api::values::BulkJobAction>), Query, description = "AddWorkitems or TerminateWorkitems"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::values::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = crate::api::common::CursorListing<BulkJobDto>)), security(("bearer" = [])))]
 async fn get_bulk_jobs_me(
     State(app): State<App>,

@@ -233,17 +233,6 @@ pub fn map_listing<T, U>(listing: CursorListing<T>, f: impl Fn(&T) -> U) -> Curs
     }
 }
 
-/// The order of a list: ascending (the default) or descending.
-#[derive(ToSchema)]
-#[schema(rename_all = "lowercase")]
-#[allow(dead_code)]
-pub enum SortOrder {
-    Ascending,
-    Descending,
-    Asc,
-    Desc,
-}
-
 /// Whether `sortOrder` asks for descending order (absent: ascending).
 pub fn sort_descending(q: &QueryParams) -> ApiResult<bool> {
     match q.str("sortOrder") {

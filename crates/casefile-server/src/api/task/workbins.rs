@@ -177,7 +177,7 @@ async fn delete_workbin(
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workbins/{workbinId}/history", tag = "Task Management",
-    params(("workbinId" = String, Path, description = "Workbin ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
+    params(("workbinId" = String, Path, description = "Workbin ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::values::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<ChangeEntry>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_workbin_history(
     State(app): State<App>,
@@ -195,7 +195,7 @@ async fn get_workbin_history(
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workbins/{workbinId}/versions", tag = "Task Management",
-    params(("workbinId" = String, Path, description = "Workbin ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
+    params(("workbinId" = String, Path, description = "Workbin ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::values::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<WorkbinDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_workbin_versions(
     State(app): State<App>,

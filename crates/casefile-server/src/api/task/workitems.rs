@@ -499,17 +499,13 @@ async fn patch_workitem(
     JsonBody(body): JsonBody<WorkitemUpdate>,
 ) -> ApiResult<(HeaderMap, Json<WorkitemDto>)> {
     refuse_unsupported(&body)?;
-    if let Some(Some(q)) = &body.queue_id {
-        uuid("queueId", Some(q))?;
-    }
-    if let Some(Some(c)) = &body.external_contact_id {
-        uuid("externalContactId", Some(c))?;
-    }
-    if let Some(Some(l)) = &body.language_id {
-        uuid("languageId", Some(l))?;
-    }
-    if let Some(Some(s)) = &body.script_id {
-        uuid("scriptId", Some(s))?;
+    for (field, value) in [
+        ("queueId", &body.queue_id),
+        ("externalContactId", &body.external_contact_id),
+        ("languageId", &body.language_id),
+        ("scriptId", &body.script_id),
+    ] {
+        uuid(field, value.as_ref().and_then(Option::as_deref))?;
     }
     uuids("skillIds", body.skill_ids.as_ref())?;
     uuids("preferredAgentIds", body.preferred_agent_ids.as_ref())?;
@@ -636,7 +632,7 @@ fn history_name(key: &str) -> Option<String> {
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workitems/{workitemId}/history", tag = "Task Management",
-    params(("workitemId" = String, Path, description = "Workitem ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
+    params(("workitemId" = String, Path, description = "Workitem ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::values::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<ChangeEntry>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_workitem_history(
     State(app): State<App>,
@@ -651,7 +647,7 @@ async fn get_workitem_history(
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/workitems/{workitemId}/versions", tag = "Task Management",
-    params(("workitemId" = String, Path, description = "Workitem ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
+    params(("workitemId" = String, Path, description = "Workitem ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::values::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<WorkitemDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_workitem_versions(
     State(app): State<App>,

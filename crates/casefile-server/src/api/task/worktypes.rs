@@ -450,7 +450,7 @@ async fn delete_worktype(
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/worktypes/{worktypeId}/history", tag = "Task Management",
-    params(("worktypeId" = String, Path, description = "Worktype ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
+    params(("worktypeId" = String, Path, description = "Worktype ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::values::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<ChangeEntry>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_worktype_history(
     State(app): State<App>,
@@ -467,7 +467,7 @@ async fn get_worktype_history(
 }
 
 #[utoipa::path(get, path = "/api/v2/taskmanagement/worktypes/{worktypeId}/versions", tag = "Task Management",
-    params(("worktypeId" = String, Path, description = "Worktype ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::task::query::SortOrder>), Query, description = "ascending (default) or descending")),
+    params(("worktypeId" = String, Path, description = "Worktype ID"), ("after" = Option<String>, Query, description = "cursor"), ("pageSize" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1 to 200"), ("sortOrder" = inline(Option<crate::api::values::SortOrder>), Query, description = "ascending (default) or descending")),
     responses((status = 200, body = CursorListing<WorktypeDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_worktype_versions(
     State(app): State<App>,

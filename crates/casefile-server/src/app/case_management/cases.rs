@@ -50,18 +50,7 @@ fn visible(caller: &Principal, c: &Case) -> bool {
 
 /// The caller may change the case (403 naming `casemanagement:case:edit` if not).
 fn require_edit(caller: &Principal, c: &Case) -> Result<()> {
-    let allowed = match &c.division_id {
-        Some(d) => caller.can(Permission::CaseEdit, d),
-        None => {
-            caller.divisions_with(Permission::CaseEdit)
-                != casefile_domain::authz::Divisions::Only(Vec::new())
-        }
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(Error::forbidden(Permission::CaseEdit))
-    }
+    crate::app::task::documents::require(caller, Permission::CaseEdit, c.division_id.as_deref())
 }
 
 #[tracing::instrument(name = "case_management.cases.get", level = "debug", skip_all, fields(caller = %caller.subject_id, id = %id))]
